@@ -1,0 +1,48 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { httpLoggerOptions } from '@app/logging';
+import { RedisModule } from '@app/redis';
+import { AdminModule } from './admin/admin.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuthModule } from './auth/auth.module';
+import { GlobalAuthGuard } from './common/guards/global-auth.guard';
+import { RolesGuard } from './common/guards/roles.guard';
+import { JsonBodyMiddleware } from './common/middleware/json-body.middleware';
+import { DatabaseMigrator } from './database-migrator';
+import { HealthModule } from './health/health.module';
+import { RegionsModule } from './regions/regions.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(config) }),
+        DatabaseModule.forRoot('flowline-api'),
+        RedisModule,
+        RegionsModule,
+        AuthModule,
+        UsersModule,
+        ApiKeysModule,
+        AdminModule,
+        HealthModule,
+      ],
+      providers: [
+        DatabaseMigrator,
+        // Order matters: authenticate first, then check roles.
+        { provide: APP_GUARD, useClass: GlobalAuthGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonBodyMiddleware).forRoutes('*');
+  }
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { Public } from '../common/decorators/public.decorator';
+import { LoginRequest, LoginResponse, RegisterRequest, RegisterResponse } from './auth.dto';
+import { AuthService } from './auth.service';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('register')
+  @ApiOperation({ summary: 'Create an account (free tier) and get a token' })
+  @ApiCreatedResponse({ type: RegisterResponse })
+  @ApiErrors(400, 409, 429, 503)
+  register(@Body() body: RegisterRequest): Promise<RegisterResponse> {
+    return this.auth.register(body);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Exchange email and password for a bearer token' })
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiErrors(400, 401, 429, 503)
+  async login(@Body() body: LoginRequest, @Req() request: Request): Promise<LoginResponse> {
+    const { response } = await this.auth.login(body, request.ip ?? 'unknown');
+    return response;
+  }
+}

@@ -1,0 +1,57 @@
+import { HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { AppConfig } from '@app/config';
+import { UserEntity } from '@app/database';
+import { AppError } from '../common/errors/app-error';
+import { UserResponse } from '../users/users.dto';
+import { LoginRequest, LoginResponse, RegisterRequest, RegisterResponse } from './auth.dto';
+import { LoginProtectionService } from './login-protection.service';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
+
+const UNIQUE_VIOLATION = '23505';
+const INVALID_CREDENTIALS = 'Invalid email or password';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly jwt: JwtService,
+    private readonly protection: LoginProtectionService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async register(request: RegisterRequest): Promise<RegisterResponse> {
+    const passwordHash = await hashPassword(request.password);
+    try {
+      const user = await this.users.save(this.users.create({ email: request.email, name: request.name ?? null, passwordHash }));
+      return { user: UserResponse.from(user), accessToken: await this.issueToken(user) };
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new AppError(HttpStatus.CONFLICT, 'EMAIL_TAKEN', 'An account with this email already exists');
+      }
+      throw error;
+    }
+  }
+
+  /** Unknown email, wrong password and disabled account all answer the same 401. */
+  async login(request: LoginRequest, ip: string): Promise<{ response: LoginResponse; user: UserEntity }> {
+    await this.protection.assertAllowed(ip, request.email);
+    const user = await this.users.findOneBy({ email: request.email });
+    const valid = user ? await verifyPassword(user.passwordHash, request.password) : await verifyAgainstDummy(request.password);
+    if (!user || !valid || user.disabled) {
+      await this.protection.recordFailure(ip, request.email);
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
+    }
+    await this.protection.recordSuccess(ip, request.email);
+    return {
+      response: { accessToken: await this.issueToken(user), tokenType: 'Bearer', expiresIn: this.config.jwt.expiresInSeconds },
+      user,
+    };
+  }
+
+  private issueToken(user: UserEntity): Promise<string> {
+    return this.jwt.signAsync({ sub: user.id, role: user.role });
+  }
+}

@@ -1,0 +1,35 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import { ErrorResponse } from '../dto/error-response.dto';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input (the body names the offending fields)',
+  401: 'Missing or invalid credentials',
+  403: 'Authenticated, but not allowed (role or limit)',
+  404: 'Not found (or not yours)',
+  409: 'Conflicts with the current state',
+  413: 'Body larger than 1 MB',
+  429: 'Too many requests or a limit was reached; see Retry-After',
+  503: 'PostgreSQL or Redis unreachable',
+};
+
+const RATE_HEADERS = {
+  'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
+  'X-RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
+  'X-RateLimit-Remaining': { description: 'Requests left in this window', schema: { type: 'integer' } },
+  'X-RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
+};
+
+/** Documents error responses with the contract's error body. */
+export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ErrorResponse, headers: status === 429 ? RATE_HEADERS : undefined }),
+    ),
+  );
+}
+
+/** Authenticated route: both security schemes, and the errors every such route may answer. */
+export function ApiAuthErrors(): MethodDecorator & ClassDecorator {
+  return applyDecorators(ApiBearerAuth('bearer'), ApiSecurity('api-key'), ApiErrors(401, 429, 503));
+}

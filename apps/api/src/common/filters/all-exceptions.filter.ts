@@ -1,0 +1,105 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Request, Response } from 'express';
+import { AppError } from '../errors/app-error';
+import { isDependencyUnavailable } from '../errors/dependency-errors';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  code: string;
+  [extra: string]: unknown;
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMIT',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/**
+ * Every error leaves as the contract body. Messages of unexpected errors are
+ * never echoed (they may hold SQL, driver text or secrets); 5xx are logged
+ * with the request id, which the body carries as `errorId`.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request & { id?: string }>();
+    const { body, headers } = this.toBody(exception, request);
+
+    if (body.statusCode >= 500) {
+      body.errorId = String(request.id ?? '');
+      this.logger.error(
+        { err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception, errorId: body.errorId },
+        `${request.method} ${request.originalUrl ?? request.url} failed with ${body.statusCode}`,
+      );
+    }
+    if (response.headersSent) return;
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown, request: Request): { body: ErrorBody; headers: Record<string, string> } {
+    if (exception instanceof AppError) {
+      return { body: { ...this.base(exception.status, exception.code, exception.message), ...exception.details }, headers: exception.headers };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const payload = exception.getResponse();
+      if (status === HttpStatus.SERVICE_UNAVAILABLE) {
+        return { body: this.base(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable', this.healthDetails(payload)), headers: { 'Retry-After': '5' } };
+      }
+      const message = this.httpMessage(payload, exception.message, status, request);
+      return { body: this.base(status, CODE_BY_STATUS[status] ?? 'ERROR', message), headers: {} };
+    }
+    const parserStatus = bodyParserStatus(exception);
+    if (parserStatus === 413) return { body: this.base(413, 'PAYLOAD_TOO_LARGE', 'Request body is larger than 1 MB'), headers: {} };
+    if (parserStatus === 415) return { body: this.base(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding or charset'), headers: {} };
+    if (parserStatus === 400) return { body: this.base(400, 'INVALID_JSON', 'Request body is not valid JSON'), headers: {} };
+    if (isDependencyUnavailable(exception)) {
+      return { body: this.base(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable; try again shortly'), headers: { 'Retry-After': '5' } };
+    }
+    return { body: this.base(500, 'INTERNAL_ERROR', 'Internal server error'), headers: {} };
+  }
+
+  private base(status: number, code: string, message: string, extra: Record<string, unknown> = {}): ErrorBody {
+    return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, code, ...extra };
+  }
+
+  private httpMessage(payload: string | object, fallback: string, status: number, request: Request): string {
+    if (status === 404 && fallback.startsWith('Cannot ')) return `No route for ${request.method} ${request.path}`;
+    if (typeof payload === 'string') return payload;
+    const message = (payload as { message?: unknown }).message;
+    if (Array.isArray(message)) return message.join('; ');
+    return typeof message === 'string' ? message : fallback;
+  }
+
+  /** Terminus puts which checks failed in its payload; keep only names and status. */
+  private healthDetails(payload: string | object): Record<string, unknown> {
+    if (typeof payload !== 'object' || payload === null || !('details' in payload)) return {};
+    const details = (payload as { details: Record<string, { status?: string }> }).details;
+    return { checks: Object.fromEntries(Object.entries(details).map(([name, value]) => [name, value?.status ?? 'down'])) };
+  }
+}
+
+function bodyParserStatus(exception: unknown): number | null {
+  const candidate = exception as { type?: unknown; status?: unknown };
+  if (typeof candidate?.type !== 'string' || typeof candidate.status !== 'number') return null;
+  if (candidate.type === 'entity.too.large') return 413;
+  if (candidate.type === 'encoding.unsupported' || candidate.type === 'charset.unsupported') return 415;
+  if (candidate.type === 'entity.parse.failed' || candidate.type === 'request.aborted' || candidate.type === 'request.size.invalid') return 400;
+  return candidate.status >= 400 && candidate.status < 500 ? 400 : null;
+}

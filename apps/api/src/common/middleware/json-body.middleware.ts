@@ -1,0 +1,31 @@
+import { HttpStatus, Injectable, NestMiddleware } from '@nestjs/common';
+import typeis from 'type-is';
+import { json } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { AppError } from '../errors/app-error';
+
+export const JSON_BODY_LIMIT = '1mb';
+
+/**
+ * Parses JSON bodies as Nest middleware (not plain express middleware) so
+ * that parser errors (413, malformed JSON) reach the global exception filter.
+ * Keeps the raw bytes for signature checks (Stripe webhooks).
+ */
+@Injectable()
+export class JsonBodyMiddleware implements NestMiddleware {
+  private readonly parse = json({
+    limit: JSON_BODY_LIMIT,
+    type: ['application/json', 'application/*+json'],
+    verify: (req, _res, buffer) => {
+      (req as Request & { rawBody?: Buffer }).rawBody = buffer;
+    },
+  });
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    if (typeis.hasBody(req) && !typeis(req, ['application/json', 'application/*+json'])) {
+      next(new AppError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'));
+      return;
+    }
+    this.parse(req, res, next);
+  }
+}

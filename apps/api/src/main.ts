@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigValidationError, loadConfigFromEnvironment } from '@app/config';
+import { createApiApp } from './create-api-app';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigFromEnvironment();
+  const app = await createApiApp(config);
+  await app.listen(config.port);
+  new Logger('Bootstrap').log(`Flowline api listening on ${config.publicUrl} (Swagger UI at ${config.publicUrl}/docs)`);
+}
+
+bootstrap().catch((error: unknown) => {
+  // Config errors name the settings, never their values.
+  const message = error instanceof ConfigValidationError ? error.message : `failed to start: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`flowline-api: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@app/config';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { noStoreForApi, securityHeaders } from './common/security-headers';
+import { createValidationPipe } from './common/validation';
+
+export function buildOpenApiDocument(app: INestApplication) {
+  const document = new DocumentBuilder()
+    .setTitle('Flowline API')
+    .setDescription('Multi-tenant, multi-region workflow automation. Authenticate with a bearer token from POST /auth/login, or an API key in X-API-Key.')
+    .setVersion('1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+    .build();
+  return SwaggerModule.createDocument(app, document);
+}
+
+/** The one place that configures the HTTP app; main.ts and the e2e tests both call it. */
+export function setupApp(app: NestExpressApplication, config: AppConfig): void {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(securityHeaders());
+  app.use(noStoreForApi());
+  app.enableCors({
+    origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
+    credentials: true,
+    exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Request-Id'],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'Flowline API',
+    swaggerOptions: { persistAuthorization: true, validatorUrl: null },
+  });
+  app.enableShutdownHooks();
+}

@@ -1,0 +1,63 @@
+export type NodeEnv = 'development' | 'production' | 'test';
+export type BillingProvider = 'mock' | 'stripe';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+/** The one validated settings object; injected by its class token. */
+export abstract class AppConfig {
+  abstract readonly env: NodeEnv;
+  abstract readonly port: number;
+  abstract readonly publicUrl: string;
+  abstract readonly databaseUrl: string;
+  abstract readonly migrationsRun: boolean;
+  abstract readonly redisUrl: string;
+  /** Prefix of every Redis key this deployment writes (queues, counters). */
+  abstract readonly redisKeyPrefix: string;
+  abstract readonly regions: readonly string[];
+  abstract readonly defaultRegion: string;
+  /** Redis URL of each region's queue: `REDIS_URL_<REGION>` or `REDIS_URL`. */
+  abstract readonly regionRedisUrls: Readonly<Record<string, string>>;
+  abstract readonly worker: {
+    readonly region: string | null;
+    readonly queue: string | null;
+    readonly concurrency: number;
+    readonly shutdownGraceMs: number;
+    readonly httpPort: number;
+  };
+  abstract readonly jwt: {
+    readonly secret: string;
+    readonly expiresIn: string;
+    readonly expiresInSeconds: number;
+    readonly issuer: string;
+    readonly audience: string;
+  };
+  abstract readonly encryptionKeys: readonly EncryptionKey[];
+  abstract readonly admin: { readonly email: string; readonly password: string } | null;
+  abstract readonly billing: {
+    readonly provider: BillingProvider;
+    readonly stripeSecretKey: string | null;
+    readonly stripeWebhookSecret: string | null;
+    readonly pricePro: string | null;
+    readonly priceEnterprise: string | null;
+    readonly apiHost: string | null;
+    readonly apiPort: number | null;
+    readonly apiProtocol: 'http' | 'https' | null;
+  };
+  abstract readonly httpStepAllowPrivate: boolean;
+  abstract readonly logLevel: LogLevel;
+  abstract readonly corsOrigins: readonly string[];
+  abstract readonly trustProxy: boolean | number;
+  abstract readonly executionTimeoutMs: number;
+  abstract readonly metricsToken: string | null;
+  abstract readonly retentionCron: string;
+  abstract readonly auditRetentionDays: number;
+  abstract readonly loginProtection: {
+    readonly windowSeconds: number;
+    readonly maxFailuresPerEmail: number;
+    readonly maxFailuresPerIp: number;
+  };
+}

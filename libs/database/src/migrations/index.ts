@@ -1,0 +1,4 @@
+import { InitialSchema1764400000000 } from './1764400000000-initial-schema';
+
+/** Listed explicitly: the apps are bundled, so a file glob would find nothing. */
+export const MIGRATIONS = [InitialSchema1764400000000];
