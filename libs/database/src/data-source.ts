@@ -1,6 +1,6 @@
 // Entry for the TypeORM CLI (`npm run migration:generate`).
 import { DataSource } from 'typeorm';
-import { loadConfigFromEnvironment } from '@app/config';
+import { loadConfigFromEnvironment } from '../../config/src/load-config';
 import { buildDataSourceOptions } from './data-source-options';
 
 export default new DataSource(buildDataSourceOptions({ url: loadConfigFromEnvironment().databaseUrl }));

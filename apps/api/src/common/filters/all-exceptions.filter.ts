@@ -53,6 +53,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown, request: Request): { body: ErrorBody; headers: Record<string, string> } {
+    // Express's adapter wraps body-parser errors; their own messages quote the body, so they are replaced.
+    const parserStatus = bodyParserStatus(exception instanceof HttpException ? (exception.cause ?? exception) : exception);
+    if (parserStatus === 413) return { body: this.base(413, 'PAYLOAD_TOO_LARGE', 'Request body is larger than 1 MB'), headers: {} };
+    if (parserStatus === 415) return { body: this.base(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding or charset'), headers: {} };
+    if (parserStatus === 400) return { body: this.base(400, 'INVALID_JSON', 'Request body is not valid JSON'), headers: {} };
     if (exception instanceof AppError) {
       return { body: { ...this.base(exception.status, exception.code, exception.message), ...exception.details }, headers: exception.headers };
     }
@@ -65,10 +70,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const message = this.httpMessage(payload, exception.message, status, request);
       return { body: this.base(status, CODE_BY_STATUS[status] ?? 'ERROR', message), headers: {} };
     }
-    const parserStatus = bodyParserStatus(exception);
-    if (parserStatus === 413) return { body: this.base(413, 'PAYLOAD_TOO_LARGE', 'Request body is larger than 1 MB'), headers: {} };
-    if (parserStatus === 415) return { body: this.base(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding or charset'), headers: {} };
-    if (parserStatus === 400) return { body: this.base(400, 'INVALID_JSON', 'Request body is not valid JSON'), headers: {} };
     if (isDependencyUnavailable(exception)) {
       return { body: this.base(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable; try again shortly'), headers: { 'Retry-After': '5' } };
     }

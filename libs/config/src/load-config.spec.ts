@@ -1,0 +1,79 @@
+import { ConfigValidationError, parseConfig, regionRedisSetting } from './load-config';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const valid = { JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEYS: `v1:${KEY}` };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('parseConfig', () => {
+  it('gives the documented defaults', () => {
+    const config = parseConfig(valid);
+    expect(config).toMatchObject({
+      port: 3000,
+      regions: ['us-east-1', 'eu-west-1'],
+      defaultRegion: 'us-east-1',
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/flowline',
+      redisUrl: 'redis://127.0.0.1:6379',
+      worker: { concurrency: 10, region: null, queue: null },
+      jwt: { expiresIn: '1h', expiresInSeconds: 3600 },
+      billing: { provider: 'mock' },
+      httpStepAllowPrivate: false,
+      executionTimeoutMs: 300000,
+      auditRetentionDays: 365,
+      migrationsRun: true,
+    });
+    expect(config.regionRedisUrls).toEqual({ 'us-east-1': 'redis://127.0.0.1:6379', 'eu-west-1': 'redis://127.0.0.1:6379' });
+  });
+
+  it('names every bad setting at once, never its value', () => {
+    const found = problems({ REGIONS: '', PORT: 'abc', ENCRYPTION_KEYS: 'v1:c2hvcnQ=', WORKER_CONCURRENCY: '0' });
+    expect(found.map((problem) => problem.split(':')[0]).sort()).toEqual(['ENCRYPTION_KEYS', 'JWT_SECRET', 'PORT', 'REGIONS', 'WORKER_CONCURRENCY']);
+    expect(found.join('\n')).not.toContain('c2hvcnQ=');
+  });
+
+  it('requires a default region that is one of REGIONS', () => {
+    expect(problems({ ...valid, REGIONS: 'us-east-1', DEFAULT_REGION: 'eu-west-1' })).toEqual(['DEFAULT_REGION: must be one of REGIONS (us-east-1)']);
+  });
+
+  it('rejects malformed region names and duplicates', () => {
+    expect(problems({ ...valid, REGIONS: 'us-east-1,Mars' })[0]).toMatch(/^REGIONS: "Mars"/);
+    expect(problems({ ...valid, REGIONS: 'us-east-1,us-east-1' })).toEqual(['REGIONS: lists a region twice']);
+  });
+
+  it('gives a region its own Redis with REDIS_URL_<REGION>', () => {
+    const config = parseConfig({ ...valid, REDIS_URL: 'redis://main:6379', REDIS_URL_EU_WEST_1: 'redis://eu:6379/2' });
+    expect(config.regionRedisUrls).toEqual({ 'us-east-1': 'redis://main:6379', 'eu-west-1': 'redis://eu:6379/2' });
+    expect(regionRedisSetting('eu-west-1')).toBe('REDIS_URL_EU_WEST_1');
+  });
+
+  it('accepts versioned encryption keys; the last one is active', () => {
+    const config = parseConfig({ ...valid, ENCRYPTION_KEYS: `v1:${KEY},v2:${Buffer.alloc(32, 9).toString('base64')}` });
+    expect(config.encryptionKeys.map((key) => key.id)).toEqual(['v1', 'v2']);
+  });
+
+  it('requires the Stripe settings only with BILLING_PROVIDER=stripe', () => {
+    expect(problems({ ...valid, BILLING_PROVIDER: 'stripe' })).toEqual([
+      'STRIPE_SECRET_KEY: is required when BILLING_PROVIDER=stripe',
+      'STRIPE_WEBHOOK_SECRET: is required when BILLING_PROVIDER=stripe',
+      'STRIPE_PRICE_PRO: is required when BILLING_PROVIDER=stripe',
+      'STRIPE_PRICE_ENTERPRISE: is required when BILLING_PROVIDER=stripe',
+    ]);
+  });
+
+  it('validates the worker queue against the regions', () => {
+    expect(problems({ ...valid, WORKER_QUEUE: 'ap-south-1-default' })[0]).toMatch(/^WORKER_QUEUE/);
+    expect(parseConfig({ ...valid, WORKER_QUEUE: 'eu-west-1-default' }).worker.queue).toBe('eu-west-1-default');
+  });
+
+  it('refuses a wildcard CORS origin', () => {
+    expect(problems({ ...valid, CORS_ORIGINS: '*' })).toEqual(['CORS_ORIGINS: must list origins; * is not allowed']);
+  });
+});

@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PUBLIC_ROUTES } from '../support/public-routes';
+import { startStack, TestStack } from '../support/test-api';
+
+interface Operation {
+  security?: unknown[];
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') && !path.endsWith('.spec.ts') ? [path] : [];
+  });
+}
+
+describe('every route is public by name or guarded', () => {
+  let stack: TestStack;
+  let operations: { route: string; path: string; method: string; operation: Operation }[];
+
+  beforeAll(async () => {
+    stack = await startStack();
+    const document = (await stack.api.http.get('/docs-json')).body as { paths: Record<string, Record<string, Operation>> };
+    operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, path, method, operation })),
+    );
+  });
+  afterAll(() => stack?.close());
+
+  it('documents the public routes, and every other operation declares bearer and api-key security', () => {
+    for (const route of PUBLIC_ROUTES) expect(operations.map((op) => op.route)).toContain(route);
+    for (const { route, operation } of operations) {
+      if (PUBLIC_ROUTES.has(route)) {
+        expect({ route, security: operation.security ?? [] }).toEqual({ route, security: [] });
+      } else {
+        expect({ route, security: operation.security }).toEqual({ route, security: expect.arrayContaining([{ bearer: [] }, { 'api-key': [] }]) });
+      }
+    }
+  });
+
+  it('answers 401 without credentials on every operation that is not public', async () => {
+    const guarded = operations.filter(({ route }) => !PUBLIC_ROUTES.has(route));
+    expect(guarded.length).toBeGreaterThan(3);
+    for (const { route, path, method } of guarded) {
+      const concrete = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+      const response = await stack.api.http.request(method.toUpperCase(), concrete, method === 'get' || method === 'delete' ? undefined : {});
+      expect({ route, status: response.status }).toEqual({ route, status: 401 });
+    }
+  });
+
+  it('no controller hides a route from the OpenAPI document, so the checks above see them all', () => {
+    const hidden = sourceFiles(join(__dirname, '..', '..', 'apps', 'api', 'src')).filter((file) => /ApiExclude(Endpoint|Controller)/.test(readFileSync(file, 'utf8')));
+    expect(hidden).toEqual([]);
+  });
+});

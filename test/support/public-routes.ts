@@ -1,0 +1,7 @@
+/** Every route that answers without credentials, by name. Anything else must be guarded. */
+export const PUBLIC_ROUTES = new Set([
+  'POST /auth/register',
+  'POST /auth/login',
+  'GET /health',
+  'GET /health/ready',
+]);
