@@ -13,7 +13,6 @@ import pg from 'pg';
 
 // FLOWLINE_DEFAULT_DATABASE_URL is undocumented: tests use it to exercise the embedded fallback.
 const DEFAULT_DATABASE_URL = process.env.FLOWLINE_DEFAULT_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/flowline';
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const PG_DIR = resolve('.data/postgres');
 const PG_PORT = 54329;
 const EMBEDDED_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/flowline`;
@@ -34,11 +33,7 @@ function redact(url) {
   return parsed.toString();
 }
 
-function withDatabase(url, name) {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
+const withDatabase = (url, name) => Object.assign(new URL(url), { pathname: `/${name}` }).toString();
 
 function loadSettings(envFile) {
   if (envFile === 'none') return { ...process.env };
@@ -60,60 +55,54 @@ function loadSettings(envFile) {
 async function redisAnswers(url) {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
+  const reply = await redis.connect().then(() => redis.ping()).catch(() => null);
+  redis.disconnect();
+  return reply === 'PONG';
 }
 
 async function checkRedis(settings, regions, envFile) {
-  const urls = [['REDIS_URL', settings.REDIS_URL || DEFAULT_REDIS_URL]];
+  const urls = [['REDIS_URL', settings.REDIS_URL || 'redis://127.0.0.1:6379']];
   for (const region of regions) {
     const name = `REDIS_URL_${region.toUpperCase().replace(/-/g, '_')}`;
     if (settings[name]) urls.push([name, settings[name]]);
   }
   for (const [name, url] of urls) {
     if (await redisAnswers(url)) continue;
-    console.error(`Redis is not reachable at ${redact(url)} (${name}). Flowline needs Redis >= 7. Start one with:
+    throw new Error(`Redis is not reachable at ${redact(url)} (${name}). Flowline needs Redis >= 7. Start one with:
   apt-get install -y redis-server && redis-server --daemonize yes --port 6379 --save "" --appendonly no
 or
   docker run -d -p 6379:6379 redis:7
 or set ${name} (in ${envFile} or the environment) to a Redis that answers.`);
-    process.exit(1);
   }
 }
 
-async function postgresAnswers(url) {
-  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres'), connectionTimeoutMillis: 2000 });
+/** A client on the server's `postgres` maintenance database. */
+function maintenanceClient(url, timeoutMs) {
+  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres'), connectionTimeoutMillis: timeoutMs });
   client.on('error', () => {});
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
+  return client;
+}
+
+async function postgresAnswers(url) {
+  const client = maintenanceClient(url, 2000);
+  const answered = await client.connect().then(() => true, () => false);
+  await client.end().catch(() => {});
+  return answered;
 }
 
 async function ensureDatabase(url) {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
   if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`the database name in DATABASE_URL must match [A-Za-z0-9_]+, got "${name}"`);
-  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres'), connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-  } catch (error) {
+  const client = maintenanceClient(url, 5000);
+  await client.connect().catch((error) => {
     throw new Error(`PostgreSQL at ${redact(url)} is not reachable (${error.message}); start it, or leave DATABASE_URL unset to get an embedded one`);
-  }
+  });
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount > 0) return;
-    await client.query(`CREATE DATABASE "${name}"`);
-    log(`created database ${name}`);
+    if (rowCount === 0) {
+      await client.query(`CREATE DATABASE "${name}"`);
+      log(`created database ${name}`);
+    }
   } catch (error) {
     if (error.code !== '42P04') throw error; // created concurrently: fine
   } finally {
@@ -196,7 +185,7 @@ async function shutdown(code) {
   }, STOP_TIMEOUT_MS);
   await all;
   clearTimeout(timer);
-  if (keeper && keeper.exitCode === null && keeper.signalCode === null) {
+  if (keeper?.connected) {
     log('stopping embedded PostgreSQL');
     keeper.send('stop');
     await keeper.closed;
