@@ -4,4 +4,5 @@ export const PUBLIC_ROUTES = new Set([
   'POST /auth/login',
   'GET /health',
   'GET /health/ready',
+  'POST /hooks/{workflowId}',
 ]);

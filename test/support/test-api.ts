@@ -50,7 +50,7 @@ export async function startStack(overrides: RawEnv = {}, options: { workers?: Ra
     const port = await freePort();
     const worker = spawnFlowline('worker', { ...env, WORKER_HTTP_PORT: String(port), ...more });
     workers.push(worker);
-    await worker.waitForLog(/consuming/, 30000);
+    await waitForHttp(`http://127.0.0.1:${port}/health`, 30000, worker);
     return worker;
   };
 

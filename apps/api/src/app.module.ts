@@ -1,6 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AdmissionModule } from '@app/admission';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { httpLoggerOptions } from '@app/logging';
@@ -15,6 +16,9 @@ import { DatabaseMigrator } from './database-migrator';
 import { HealthModule } from './health/health.module';
 import { RegionsModule } from './regions/regions.module';
 import { UsersModule } from './users/users.module';
+import { ExecutionsModule } from './executions/executions.module';
+import { RunsModule } from './runs/runs.module';
+import { WorkflowsModule } from './workflows/workflows.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -26,12 +30,16 @@ export class AppModule implements NestModule {
         LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(config) }),
         DatabaseModule.forRoot('flowline-api'),
         RedisModule,
+        AdmissionModule,
         RegionsModule,
         AuthModule,
         UsersModule,
         ApiKeysModule,
         AdminModule,
         HealthModule,
+        WorkflowsModule,
+        RunsModule,
+        ExecutionsModule,
       ],
       providers: [
         DatabaseMigrator,

@@ -2,9 +2,10 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Job, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { AppConfig } from '@app/config';
-import { ExecuteWorkflowJob, regionOfQueue, workerQueueName } from '@app/queue-contracts';
+import { ExecuteWorkflowJob, JobName, regionOfQueue, RegionJobData, ScheduledTickJob, workerQueueName } from '@app/queue-contracts';
 import { createRedis, workerRedisOptions } from '@app/redis';
 import { ExecutionProcessor } from './execution.processor';
+import { ScheduledTickHandler } from './scheduled-tick.handler';
 
 /**
  * Builds the BullMQ Worker in code: its queue name comes from validated
@@ -14,14 +15,15 @@ import { ExecutionProcessor } from './execution.processor';
 @Injectable()
 export class RegionWorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RegionWorker');
-  private worker?: Worker<ExecuteWorkflowJob>;
+  private worker?: Worker<RegionJobData>;
   readonly queueName: string;
   readonly region: string;
   readonly workerId = `${hostname()}:${process.pid}`;
 
   constructor(
     private readonly config: AppConfig,
-    private readonly processor: ExecutionProcessor,
+    private readonly executions: ExecutionProcessor,
+    private readonly ticks: ScheduledTickHandler,
   ) {
     this.queueName = workerQueueName(config.worker, config.defaultRegion);
     this.region = regionOfQueue(this.queueName, config.regions) ?? config.defaultRegion;
@@ -29,14 +31,38 @@ export class RegionWorkerHost implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     const connection = createRedis(this.config.regionRedisUrls[this.region], workerRedisOptions());
-    this.worker = new Worker<ExecuteWorkflowJob>(this.queueName, (job: Job<ExecuteWorkflowJob>) => this.processor.process(job, this.workerId), {
+    this.worker = new Worker<RegionJobData>(this.queueName, (job) => this.dispatch(job), {
       connection,
       prefix: this.config.redisKeyPrefix,
       concurrency: this.config.worker.concurrency,
       name: this.workerId,
+      lockDuration: this.config.worker.lockMs,
+      stalledInterval: this.config.worker.lockMs,
+      maxStalledCount: 2,
     });
     this.worker.on('error', (error) => this.logger.warn(`Queue connection problem: ${error.message}`));
+    this.worker.on('failed', (job, error) => void this.onFailed(job, error));
     this.logger.log(`Worker ${this.workerId} consuming ${this.queueName} (concurrency ${this.config.worker.concurrency})`);
+  }
+
+  isRunning(): boolean {
+    return this.worker?.isRunning() ?? false;
+  }
+
+  private dispatch(job: Job<RegionJobData>): Promise<void> {
+    if (job.name === JobName.ScheduledTick) return this.ticks.handle(job.data as ScheduledTickJob);
+    return this.executions.process(job.data as ExecuteWorkflowJob, this.workerId);
+  }
+
+  /** BullMQ gave up (attempts or stalls used up): the execution ends failed rather than staying queued. */
+  private async onFailed(job: Job<RegionJobData> | undefined, error: Error): Promise<void> {
+    if (!job || job.name !== JobName.ExecuteWorkflow) return;
+    const attempts = job.opts.attempts ?? 1;
+    const gaveUp = job.attemptsMade >= attempts || /stalled/i.test(error.message);
+    if (!gaveUp) return;
+    await this.executions.failGivenUp((job.data as ExecuteWorkflowJob).executionId, 'The execution could not be completed by a worker').catch((failure: Error) => {
+      this.logger.warn(`Could not mark execution failed: ${failure.message}`);
+    });
   }
 
   /** Stops taking jobs; lets in-flight ones finish within the grace period; the rest are redelivered. */

@@ -1,10 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AdmissionModule } from '@app/admission';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { baseLoggerOptions } from '@app/logging';
+import { RedisModule } from '@app/redis';
+import { CancelListener } from './cancel-listener.service';
+import { ExecutionRecorder } from './execution-recorder';
 import { ExecutionProcessor } from './execution.processor';
 import { RegionWorkerHost } from './region-worker.host';
+import { ScheduledTickHandler } from './scheduled-tick.handler';
+import { WorkerHttpServer } from './worker-http.server';
 
 @Module({})
 export class WorkerModule {
@@ -15,8 +21,10 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({ pinoHttp: baseLoggerOptions(config, 'flowline-worker') }),
         DatabaseModule.forRoot('flowline-worker'),
+        RedisModule,
+        AdmissionModule,
       ],
-      providers: [ExecutionProcessor, RegionWorkerHost],
+      providers: [ExecutionRecorder, CancelListener, ExecutionProcessor, ScheduledTickHandler, RegionWorkerHost, WorkerHttpServer],
     };
   }
 }

@@ -27,6 +27,8 @@ export abstract class AppConfig {
     readonly concurrency: number;
     readonly shutdownGraceMs: number;
     readonly httpPort: number;
+    /** BullMQ lock duration and stalled-check interval: how fast a dead worker's job is picked up again. */
+    readonly lockMs: number;
   };
   abstract readonly jwt: {
     readonly secret: string;

@@ -116,6 +116,7 @@ export function parseConfig(env: RawEnv): AppConfig {
       concurrency: reader.int('WORKER_CONCURRENCY', 10, 1, 1000),
       shutdownGraceMs: reader.int('WORKER_SHUTDOWN_GRACE_MS', 30000, 0, 3_600_000),
       httpPort: reader.int('WORKER_HTTP_PORT', 9464, 0, 65535),
+      lockMs: reader.int('WORKER_LOCK_MS', 30000, 1000, 600000),
     },
     jwt: {
       secret: jwtSecret,

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error';
+import { AppError } from './app-error';
 
 export class UnknownRegionError extends AppError {
   constructor(region: string, valid: readonly string[]) {

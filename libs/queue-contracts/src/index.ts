@@ -1,2 +1,4 @@
+export * from './events';
 export * from './jobs';
 export * from './queues';
+export * from './region-queues';

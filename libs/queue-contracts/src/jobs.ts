@@ -1,15 +1,44 @@
+import type { JobsOptions } from 'bullmq';
+
 /** Every job name and its payload; enqueuers and processors share these types. */
 export enum JobName {
   ExecuteWorkflow = 'execute-workflow',
+  ScheduledTick = 'scheduled-tick',
 }
 
 export interface ExecuteWorkflowJob {
-  /** Also the BullMQ job id, so a run is enqueued at most once. */
+  /** Also the BullMQ job id, so a run is enqueued at most once. Jobs carry ids only: never inputs or secrets. */
   executionId: string;
   /** Carried into worker logs. */
   requestId?: string;
 }
 
+export interface ScheduledTickJob {
+  workflowId: string;
+}
+
 export interface JobPayloads {
   [JobName.ExecuteWorkflow]: ExecuteWorkflowJob;
+  [JobName.ScheduledTick]: ScheduledTickJob;
+}
+
+export type RegionJobData = JobPayloads[JobName];
+
+/**
+ * Attempts cover infrastructure failures only (PostgreSQL unreachable while
+ * recording): a workflow that fails is a completed job with a failed execution.
+ */
+export function executeJobOptions(executionId: string, priority: number): JobsOptions {
+  return {
+    jobId: executionId,
+    priority,
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { age: 3600, count: 10000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 10000 },
+  };
+}
+
+export function scheduleId(workflowId: string): string {
+  return `workflow-schedule:${workflowId}`;
 }

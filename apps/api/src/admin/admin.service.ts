@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { CustomLimits, UserEntity } from '@app/database';
 import type { AuthUser } from '../common/auth-user';
-import { AppError } from '../common/errors/app-error';
+import { AppError } from '@app/errors';
 import { RegionPolicy } from '../regions/region-policy.service';
 import { UsersService } from '../users/users.service';
 import { AdminUpdateUserRequest } from './admin.dto';

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { ApiKeyEntity } from '@app/database';
 import type { AuthUser } from '../common/auth-user';
-import { NotFoundError } from '../common/errors/app-error';
+import { NotFoundError } from '@app/errors';
 import { toAuthUser } from '../auth/auth-users.loader';
 
 const KEY_PREFIX = 'flk_';

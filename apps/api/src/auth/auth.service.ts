@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { UserEntity } from '@app/database';
-import { AppError } from '../common/errors/app-error';
+import { AppError } from '@app/errors';
 import { UserResponse } from '../users/users.dto';
 import { LoginRequest, LoginResponse, RegisterRequest, RegisterResponse } from './auth.dto';
 import { LoginProtectionService } from './login-protection.service';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { MAIN_REDIS } from '@app/redis';
-import { AppError } from '../common/errors/app-error';
+import { AppError } from '@app/errors';
 
 /**
  * Counts failed logins per IP and per email in fixed windows. A window

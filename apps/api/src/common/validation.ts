@@ -1,6 +1,6 @@
 import { ValidationPipe } from '@nestjs/common';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
-import { ValidationError } from './errors/app-error';
+import { ValidationError } from '@app/errors';
 
 function flatten(errors: ClassValidatorError[], parent = ''): { field: string; errors: string[] }[] {
   return errors.flatMap((error) => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { UnknownRegionError } from './regions.errors';
+import { UnknownRegionError } from '@app/errors';
 
 /** Knows the configured regions; every region a client names passes through here before it is stored or used. */
 @Injectable()

@@ -4,7 +4,7 @@ import { ILike, Repository } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { UserEntity } from '@app/database';
 import { hashPassword } from '../auth/passwords';
-import { NotFoundError } from '../common/errors/app-error';
+import { NotFoundError } from '@app/errors';
 import { RegionPolicy } from '../regions/region-policy.service';
 import { UpdateMeRequest } from './users.dto';
 

@@ -1,7 +1,13 @@
 import { ApiKeyEntity } from './api-key.entity';
+import { ExecutionStepEntity } from './execution-step.entity';
+import { ExecutionEntity } from './execution.entity';
 import { UserEntity } from './user.entity';
+import { WorkflowEntity } from './workflow.entity';
 
 export * from './api-key.entity';
+export * from './execution-step.entity';
+export * from './execution.entity';
 export * from './user.entity';
+export * from './workflow.entity';
 
-export const ENTITIES = [UserEntity, ApiKeyEntity];
+export const ENTITIES = [UserEntity, ApiKeyEntity, WorkflowEntity, ExecutionEntity, ExecutionStepEntity];

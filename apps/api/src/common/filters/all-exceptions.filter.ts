@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
-import { AppError } from '../errors/app-error';
+import { AppError } from '@app/errors';
 import { isDependencyUnavailable } from '../errors/dependency-errors';
 
 interface ErrorBody {

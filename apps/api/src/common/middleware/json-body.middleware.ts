@@ -2,7 +2,7 @@ import { HttpStatus, Injectable, NestMiddleware } from '@nestjs/common';
 import typeis from 'type-is';
 import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '../errors/app-error';
+import { AppError } from '@app/errors';
 
 export const JSON_BODY_LIMIT = '1mb';
 
@@ -22,10 +22,15 @@ export class JsonBodyMiddleware implements NestMiddleware {
   });
 
   use(req: Request, res: Response, next: NextFunction): void {
-    if (typeis.hasBody(req) && !typeis(req, ['application/json', 'application/*+json'])) {
+    if (hasNonEmptyBody(req) && !typeis(req, ['application/json', 'application/*+json'])) {
       next(new AppError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'));
       return;
     }
     this.parse(req, res, next);
   }
+}
+
+/** An empty POST (Content-Length: 0, e.g. a cancel) needs no content type. */
+function hasNonEmptyBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }

@@ -1,0 +1,64 @@
+import { Body, Controller, Headers, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { NotFoundError } from '@app/errors';
+import type { AuthUser } from '../common/auth-user';
+import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
+import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { Public } from '../common/decorators/public.decorator';
+import { ExecutionResponse } from '../executions/executions.dto';
+import { WorkflowsService } from '../workflows/workflows.service';
+import { RunAcceptedResponse, RunAsyncRequest, RunRequest, WebhookAcceptedResponse } from './runs.dto';
+import { RunsService } from './runs.service';
+
+type RequestWithId = Request & { id?: string };
+
+@ApiTags('runs')
+@Controller()
+export class RunsController {
+  constructor(
+    private readonly runs: RunsService,
+    private readonly workflows: WorkflowsService,
+  ) {}
+
+  @Post('run/async')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAuthErrors()
+  @ApiOperation({ summary: 'Start a run; answers at once', description: 'The run goes to its region queue: request region, else workflow pin, else your preferred region, else the default.' })
+  @ApiAcceptedResponse({ type: RunAcceptedResponse })
+  @ApiErrors(400, 404, 409)
+  async runAsync(@CurrentUser() user: AuthUser, @Body() body: RunAsyncRequest, @Req() request: RequestWithId): Promise<RunAcceptedResponse> {
+    const { execution, warnings } = await this.runs.start(user, body, request.id);
+    return { executionId: execution.id, status: execution.status, region: execution.region, queue: execution.queue, ...(warnings.length > 0 ? { warnings } : {}) };
+  }
+
+  @Post('run')
+  @HttpCode(HttpStatus.OK)
+  @ApiAuthErrors()
+  @ApiOperation({ summary: 'Run and wait for the result', description: '200 with the finished execution, or 202 `{executionId, status}` when it is not finished within waitMs.' })
+  @ApiOkResponse({ type: ExecutionResponse })
+  @ApiAcceptedResponse({ type: RunAcceptedResponse })
+  @ApiErrors(400, 404, 409)
+  async run(@CurrentUser() user: AuthUser, @Body() body: RunRequest, @Req() request: RequestWithId, @Res({ passthrough: true }) response: Response): Promise<ExecutionResponse | RunAcceptedResponse> {
+    const { execution: accepted, warnings } = await this.runs.start(user, body, request.id);
+    const { execution, steps } = await this.runs.waitForResult(user.id, accepted.id, body.waitMs);
+    if (steps) return ExecutionResponse.from(execution, steps);
+    response.status(HttpStatus.ACCEPTED);
+    return { executionId: execution.id, status: execution.status, region: execution.region, queue: execution.queue, ...(warnings.length > 0 ? { warnings } : {}) };
+  }
+
+  @Public()
+  @Post('hooks/:workflowId')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Webhook trigger: the JSON body is the run input', description: 'A wrong or missing token answers 404, as for an unknown workflow.' })
+  @ApiHeader({ name: 'X-Webhook-Token', required: true })
+  @ApiBody({ required: false, schema: { type: 'object', additionalProperties: true, example: { orderId: 42 } } })
+  @ApiAcceptedResponse({ type: WebhookAcceptedResponse })
+  @ApiErrors(404, 409, 413, 429, 503)
+  async webhook(@Param('workflowId') workflowId: string, @Headers('x-webhook-token') token: string | undefined, @Body() body: unknown, @Req() request: RequestWithId): Promise<WebhookAcceptedResponse> {
+    const found = await this.workflows.findByWebhookToken(workflowId, token);
+    if (!found) throw new NotFoundError('Workflow');
+    const { execution } = await this.runs.startFromWebhook(found.owner, found.workflow, body ?? null, request.id);
+    return { executionId: execution.id };
+  }
+}

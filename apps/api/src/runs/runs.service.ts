@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { Admitted, RunAdmission } from '@app/admission';
+import { ExecutionEntity, ExecutionStepEntity, FINAL_STATUSES, UserEntity, WorkflowEntity } from '@app/database';
+import type { AuthUser } from '../common/auth-user';
+import { ExecutionsService } from '../executions/executions.service';
+import { WorkflowsService } from '../workflows/workflows.service';
+import { ExecutionWaiter } from './execution-waiter.service';
+import { RunAsyncRequest } from './runs.dto';
+
+const DEFAULT_WAIT_MS = 30000;
+
+@Injectable()
+export class RunsService {
+  constructor(
+    private readonly admission: RunAdmission,
+    private readonly workflows: WorkflowsService,
+    private readonly executions: ExecutionsService,
+    private readonly waiter: ExecutionWaiter,
+  ) {}
+
+  async start(user: AuthUser, request: RunAsyncRequest, requestId?: string): Promise<Admitted> {
+    const workflow = await this.workflows.get(user.id, request.workflowId);
+    return this.admission.admit({
+      owner: user,
+      workflow,
+      trigger: 'manual',
+      input: request.input ?? null,
+      region: request.region,
+      whenBusy: request.whenBusy,
+      requestId,
+    });
+  }
+
+  /** Waits up to `waitMs` for the run to end; returns the execution as it then is. */
+  async waitForResult(userId: string, executionId: string, waitMs = DEFAULT_WAIT_MS): Promise<{ execution: ExecutionEntity; steps?: ExecutionStepEntity[] }> {
+    const isFinal = async () => FINAL_STATUSES.includes((await this.executions.get(userId, executionId)).status);
+    await this.waiter.waitFor(executionId, waitMs, isFinal);
+    const execution = await this.executions.get(userId, executionId);
+    if (!FINAL_STATUSES.includes(execution.status)) return { execution };
+    return { execution, steps: await this.executions.stepsOf(executionId) };
+  }
+
+  startFromWebhook(owner: UserEntity, workflow: WorkflowEntity, input: unknown, requestId?: string): Promise<Admitted> {
+    return this.admission.admit({ owner, workflow, trigger: 'webhook', input, requestId });
+  }
+}

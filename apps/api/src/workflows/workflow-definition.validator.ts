@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { CronExpressionParser } from 'cron-parser';
+import { StoredStep, WorkflowTrigger } from '@app/database';
+import { validateWorkflowSteps } from '@app/engine';
+import { ValidationError } from '@app/errors';
+import { RegionPolicy } from '../regions/region-policy.service';
+import { TriggerRequest } from './workflows.dto';
+
+/** Everything a workflow must satisfy before it is saved; each problem names its step or field. */
+@Injectable()
+export class WorkflowDefinitionValidator {
+  constructor(private readonly regions: RegionPolicy) {}
+
+  assertSteps(steps: StoredStep[]): void {
+    const problems = validateWorkflowSteps(steps);
+    if (problems.length === 0) return;
+    const fields = problems.map((problem) => ({ field: problem.path, errors: [problem.stepId ? `step "${problem.stepId}": ${problem.message}` : problem.message] }));
+    throw new ValidationError(fields.map((field) => `${field.field}: ${field.errors[0]}`).join('; '), fields);
+  }
+
+  toTrigger(trigger: TriggerRequest | undefined): WorkflowTrigger {
+    if (!trigger || trigger.type === 'manual') return { type: 'manual' };
+    if (trigger.type === 'webhook') return { type: 'webhook' };
+    const cron = (trigger.cron ?? '').trim();
+    const timezone = trigger.timezone;
+    try {
+      CronExpressionParser.parse(cron, { tz: timezone ?? 'UTC' });
+      if (cron.split(/\s+/).length < 5) throw new Error('too few fields');
+    } catch {
+      throw new ValidationError(`trigger.cron: "${cron.slice(0, 120)}" is not a valid cron expression (5 or 6 fields)`, [{ field: 'trigger.cron', errors: ['must be a valid cron expression'] }]);
+    }
+    if (timezone && !isTimeZone(timezone)) {
+      throw new ValidationError(`trigger.timezone: unknown time zone "${timezone}"`, [{ field: 'trigger.timezone', errors: ['must be an IANA time zone'] }]);
+    }
+    return timezone ? { type: 'schedule', cron, timezone } : { type: 'schedule', cron };
+  }
+
+  assertRegion(region: string | null | undefined): void {
+    if (region) this.regions.assertKnown(region);
+  }
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

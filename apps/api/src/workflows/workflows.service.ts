@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DataSource, Repository } from 'typeorm';
+import { lockOwner } from '@app/admission';
+import { AppConfig } from '@app/config';
+import { UserEntity, WorkflowEntity } from '@app/database';
+import { NotFoundError, WorkflowLimitError } from '@app/errors';
+import { effectiveLimits, withinLimit } from '@app/tier-policy';
+import type { AuthUser } from '../common/auth-user';
+import { WorkflowDefinitionValidator } from './workflow-definition.validator';
+import { WorkflowSchedules } from './workflow-schedules.service';
+import { CreateWorkflowRequest, UpdateWorkflowRequest, WebhookResponse } from './workflows.dto';
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface SavedWorkflow {
+  workflow: WorkflowEntity;
+  webhook?: WebhookResponse;
+}
+
+@Injectable()
+export class WorkflowsService {
+  constructor(
+    @InjectRepository(WorkflowEntity) private readonly workflows: Repository<WorkflowEntity>,
+    private readonly dataSource: DataSource,
+    private readonly validator: WorkflowDefinitionValidator,
+    private readonly schedules: WorkflowSchedules,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Counted under the owner's lock: parallel creates cannot pass the workflow limit. */
+  async create(owner: AuthUser, request: CreateWorkflowRequest): Promise<SavedWorkflow> {
+    this.validator.assertSteps(request.steps);
+    this.validator.assertRegion(request.region);
+    const trigger = this.validator.toTrigger(request.trigger);
+    const token = trigger.type === 'webhook' ? newWebhookToken() : null;
+    const limit = effectiveLimits(owner.tier, owner.customLimits).maxWorkflows;
+
+    const workflow = await this.dataSource.transaction(async (manager) => {
+      if (limit !== null) {
+        await lockOwner(manager, owner.id);
+        const current = await manager.count(WorkflowEntity, { where: { ownerId: owner.id } });
+        if (!withinLimit(limit, current)) throw new WorkflowLimitError(limit, current);
+      }
+      const entity = manager.create(WorkflowEntity, {
+        ownerId: owner.id,
+        name: request.name,
+        description: request.description ?? null,
+        steps: request.steps,
+        trigger,
+        region: request.region ?? null,
+        active: request.active ?? true,
+        webhookTokenHash: token ? hashToken(token) : null,
+      });
+      const saved = await manager.save(entity);
+      // Inside the transaction: if the schedule cannot be registered, the workflow is not created either.
+      await this.schedules.sync(saved, owner.preferredRegion);
+      return saved;
+    });
+    return { workflow, webhook: token ? this.webhookOf(workflow.id, token) : undefined };
+  }
+
+  list(ownerId: string, page: number, limit: number): Promise<[WorkflowEntity[], number]> {
+    return this.workflows.findAndCount({ where: { ownerId }, order: { createdAt: 'DESC', id: 'ASC' }, skip: (page - 1) * limit, take: limit });
+  }
+
+  async get(ownerId: string, id: string): Promise<WorkflowEntity> {
+    const workflow = await this.workflows.findOneBy({ id, ownerId });
+    if (!workflow) throw new NotFoundError('Workflow');
+    return workflow;
+  }
+
+  async update(owner: AuthUser, id: string, request: UpdateWorkflowRequest): Promise<SavedWorkflow> {
+    if (request.steps !== undefined) this.validator.assertSteps(request.steps);
+    if (request.region !== undefined) this.validator.assertRegion(request.region);
+    const trigger = request.trigger !== undefined ? this.validator.toTrigger(request.trigger) : undefined;
+    let token: string | null = null;
+
+    const workflow = await this.dataSource.transaction(async (manager) => {
+      const entity = await manager.findOne(WorkflowEntity, { where: { id, ownerId: owner.id }, lock: { mode: 'pessimistic_write' } });
+      if (!entity) throw new NotFoundError('Workflow');
+      if (request.name !== undefined) entity.name = request.name;
+      if (request.description !== undefined) entity.description = request.description;
+      if (request.steps !== undefined) entity.steps = request.steps;
+      if (request.region !== undefined) entity.region = request.region;
+      if (request.active !== undefined) entity.active = request.active;
+      if (trigger) {
+        entity.trigger = trigger;
+        if (trigger.type === 'webhook' && !entity.webhookTokenHash) {
+          token = newWebhookToken();
+          entity.webhookTokenHash = hashToken(token);
+        }
+      }
+      const saved = await manager.save(entity);
+      await this.schedules.sync(saved, owner.preferredRegion);
+      return saved;
+    });
+    return { workflow, webhook: token ? this.webhookOf(workflow.id, token) : undefined };
+  }
+
+  async delete(ownerId: string, id: string): Promise<WorkflowEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const workflow = await manager.findOne(WorkflowEntity, { where: { id, ownerId }, lock: { mode: 'pessimistic_write' } });
+      if (!workflow) throw new NotFoundError('Workflow');
+      await manager.delete(WorkflowEntity, { id, ownerId });
+      await this.schedules.remove(id);
+      return workflow;
+    });
+  }
+
+  /** Replaces the webhook token; the old one stops working at once. */
+  async rotateWebhookToken(ownerId: string, id: string): Promise<WebhookResponse> {
+    const workflow = await this.get(ownerId, id);
+    if (workflow.trigger.type !== 'webhook') throw new NotFoundError('Webhook trigger of this workflow');
+    const token = newWebhookToken();
+    await this.workflows.update({ id, ownerId }, { webhookTokenHash: hashToken(token) });
+    return this.webhookOf(id, token);
+  }
+
+  /** The workflow and its owner for a webhook call, or null when the id or token is wrong (the caller answers 404 either way). */
+  async findByWebhookToken(workflowId: string, token: string | undefined): Promise<{ workflow: WorkflowEntity; owner: UserEntity } | null> {
+    if (!token || token.length > 200 || !/^[0-9a-f-]{36}$/i.test(workflowId)) return null;
+    const workflow = await this.workflows.findOneBy({ id: workflowId });
+    if (!workflow || workflow.trigger.type !== 'webhook' || !workflow.webhookTokenHash) return null;
+    const expected = Buffer.from(workflow.webhookTokenHash, 'hex');
+    const given = Buffer.from(hashToken(token), 'hex');
+    if (!timingSafeEqual(expected, given)) return null;
+    const owner = await this.dataSource.getRepository(UserEntity).findOneBy({ id: workflow.ownerId });
+    if (!owner || owner.disabled) return null;
+    return { workflow, owner };
+  }
+
+  private webhookOf(workflowId: string, token: string): WebhookResponse {
+    return { url: `${this.config.publicUrl}/hooks/${workflowId}`, token };
+  }
+}
+
+function newWebhookToken(): string {
+  return `whk_${randomBytes(32).toString('base64url')}`;
+}

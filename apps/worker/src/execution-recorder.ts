@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ExecutionEntity, ExecutionStepEntity } from '@app/database';
+import type { StepResult } from '@app/engine';
+
+export interface ClaimedExecution {
+  execution: ExecutionEntity;
+  /** Fencing token: only the latest claimant may record the final state. */
+  delivery: number;
+  completed: StepResult[];
+}
+
+/** The worker's writes. Each is idempotent, so a redelivered job never duplicates a record. */
+@Injectable()
+export class ExecutionRecorder {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** queued → running (or a running one taken over after a crash); null when there is nothing to run. */
+  async claim(executionId: string, workerId: string): Promise<ClaimedExecution | null> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE executions SET status = 'running', worker_id = $2, started_at = COALESCE(started_at, now()), deliveries = deliveries + 1
+        WHERE id = $1 AND status IN ('queued', 'running')
+        RETURNING id`,
+      [executionId, workerId],
+    )) as [{ id: string }[], number];
+    if (rows.length === 0) return null;
+    const execution = await this.dataSource.getRepository(ExecutionEntity).findOneByOrFail({ id: executionId });
+    const steps = await this.dataSource.getRepository(ExecutionStepEntity).find({ where: { executionId }, order: { position: 'ASC' } });
+    const completed: StepResult[] = [];
+    for (const step of steps) {
+      if (step.status !== 'succeeded') break;
+      completed.push({ id: step.stepId, status: 'succeeded', output: step.output, error: null, startedAt: step.startedAt, durationMs: step.durationMs, attempts: step.attempts });
+    }
+    return { execution, delivery: execution.deliveries, completed };
+  }
+
+  async recordStep(executionId: string, delivery: number, position: number, step: StepResult): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO execution_steps (execution_id, step_id, position, status, output, error, attempts, started_at, duration_ms)
+       SELECT $1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9
+        WHERE EXISTS (SELECT 1 FROM executions WHERE id = $1 AND deliveries = $10)
+       ON CONFLICT (execution_id, step_id) DO UPDATE
+         SET position = EXCLUDED.position, status = EXCLUDED.status, output = EXCLUDED.output, error = EXCLUDED.error,
+             attempts = EXCLUDED.attempts, started_at = EXCLUDED.started_at, duration_ms = EXCLUDED.duration_ms`,
+      [executionId, step.id, position, step.status, JSON.stringify(step.output ?? null), step.error, step.attempts, step.startedAt, step.durationMs, delivery],
+    );
+  }
+
+  /** running → final, only for the latest claimant; returns the owner id when this call made the transition. */
+  async finish(executionId: string, delivery: number, status: 'succeeded' | 'failed' | 'cancelled', output: unknown, error: string | null): Promise<string | null> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE executions
+          SET status = $2, output = $3::jsonb, error = $4, finished_at = now(),
+              duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int
+        WHERE id = $1 AND status = 'running' AND deliveries = $5
+        RETURNING owner_id`,
+      [executionId, status, JSON.stringify(output ?? null), error, delivery],
+    )) as [{ owner_id: string }[], number];
+    return rows[0]?.owner_id ?? null;
+  }
+
+  /** For jobs BullMQ gave up on (attempts or stalls exhausted). */
+  async failUnfinished(executionId: string, error: string): Promise<string | null> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE executions SET status = 'failed', error = $2, finished_at = now(),
+              duration_ms = CASE WHEN started_at IS NULL THEN NULL ELSE (extract(epoch FROM now() - started_at) * 1000)::int END
+        WHERE id = $1 AND status IN ('queued', 'running')
+        RETURNING owner_id`,
+      [executionId, error],
+    )) as [{ owner_id: string }[], number];
+    return rows[0]?.owner_id ?? null;
+  }
+
+  async isCancelled(executionId: string): Promise<boolean> {
+    const [row] = (await this.dataSource.query(`SELECT status FROM executions WHERE id = $1`, [executionId])) as { status: string }[];
+    return row?.status === 'cancelled';
+  }
+}

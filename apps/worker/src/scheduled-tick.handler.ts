@@ -1,0 +1,38 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { RunAdmission } from '@app/admission';
+import { UserEntity, WorkflowEntity } from '@app/database';
+import { AppError } from '@app/errors';
+import { ScheduledTickJob } from '@app/queue-contracts';
+
+/** A schedule tick is a run request like any other: it goes through admission and its limits. */
+@Injectable()
+export class ScheduledTickHandler {
+  private readonly logger = new Logger('ScheduledTick');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly admission: RunAdmission,
+  ) {}
+
+  async handle(job: ScheduledTickJob): Promise<void> {
+    const workflow = await this.dataSource.getRepository(WorkflowEntity).findOneBy({ id: job.workflowId });
+    if (!workflow || workflow.trigger.type !== 'schedule' || !workflow.active) {
+      this.logger.log({ workflowId: job.workflowId }, 'tick for a deleted, inactive or unscheduled workflow ignored');
+      return;
+    }
+    const owner = await this.dataSource.getRepository(UserEntity).findOneBy({ id: workflow.ownerId });
+    if (!owner || owner.disabled) return;
+    try {
+      const { execution } = await this.admission.admit({ owner, workflow, trigger: 'schedule', input: { scheduledAt: new Date().toISOString() } });
+      this.logger.log({ workflowId: workflow.id, executionId: execution.id }, 'scheduled run accepted');
+    } catch (error) {
+      if (error instanceof AppError && error.status === 429) {
+        // A rejected tick creates nothing; it is logged (and counted in metrics).
+        this.logger.warn({ workflowId: workflow.id, code: error.code }, 'scheduled run rejected by a limit');
+        return;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { createServer, Server } from 'node:http';
+import { AppConfig } from '@app/config';
+import { RegionWorkerHost } from './region-worker.host';
+
+/**
+ * The worker's only HTTP surface, for container probes: GET /health.
+ * Not a public API: no other route exists.
+ */
+@Injectable()
+export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('WorkerHttp');
+  private server?: Server;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly host: RegionWorkerHost,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method === 'GET' && path === '/health') {
+        const ok = this.host.isRunning();
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify({ status: ok ? 'ok' : 'starting', queue: this.host.queueName, workerId: this.host.workerId }));
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{"statusCode":404,"error":"Not Found","message":"Not found","code":"NOT_FOUND"}');
+    });
+    await new Promise<void>((resolve) => this.server?.listen(this.config.worker.httpPort, resolve));
+    this.logger.log(`Worker health on port ${this.config.worker.httpPort}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}

@@ -1,0 +1,24 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { RegionQueues } from '@app/queue-contracts';
+import { RunAdmission } from './run-admission.service';
+import { WaitingRunsPromoter } from './waiting-runs.promoter';
+import { WorkerPresence } from './worker-presence.service';
+
+@Global()
+@Module({
+  providers: [
+    { provide: RegionQueues, inject: [AppConfig], useFactory: (config: AppConfig) => new RegionQueues(config) },
+    RunAdmission,
+    WaitingRunsPromoter,
+    WorkerPresence,
+  ],
+  exports: [RegionQueues, RunAdmission, WaitingRunsPromoter, WorkerPresence],
+})
+export class AdmissionModule implements OnApplicationShutdown {
+  constructor(@Inject(RegionQueues) private readonly queues: RegionQueues) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queues.close();
+  }
+}

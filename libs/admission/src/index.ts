@@ -1,0 +1,7 @@
+export * from './admission.module';
+export * from './admission.types';
+export * from './resolve-region';
+export * from './run-admission.service';
+export * from './usage-counter';
+export * from './waiting-runs.promoter';
+export * from './worker-presence.service';

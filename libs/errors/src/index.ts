@@ -1,0 +1,3 @@
+export * from './app-error';
+export * from './limit-errors';
+export * from './region-errors';

@@ -1,0 +1,2 @@
+export * from './effective-limits';
+export * from './tiers';

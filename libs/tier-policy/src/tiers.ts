@@ -1,0 +1,58 @@
+export type TierName = 'free' | 'pro' | 'enterprise';
+export const TIER_NAMES: readonly TierName[] = ['free', 'pro', 'enterprise'];
+
+/** A numeric limit; null = unlimited. */
+export type Limit = number | null;
+
+export interface TierLimits {
+  maxConcurrentJobs: Limit;
+  maxWorkflows: Limit;
+  dailyExecutions: Limit;
+  retentionDays: Limit;
+  apiRequestsPerMinute: Limit;
+}
+
+export type LimitName = keyof TierLimits;
+export const LIMIT_NAMES: readonly LimitName[] = ['maxConcurrentJobs', 'maxWorkflows', 'dailyExecutions', 'retentionDays', 'apiRequestsPerMinute'];
+
+export interface TierDefinition {
+  tier: TierName;
+  name: string;
+  priceMonthlyUsd: number;
+  support: string;
+  limits: TierLimits;
+  /** BullMQ priority: lower runs first. */
+  queuePriority: number;
+}
+
+/** The tier table: the single source for limits, prices and queue priority. */
+export const TIERS: Readonly<Record<TierName, TierDefinition>> = {
+  free: {
+    tier: 'free',
+    name: 'Free',
+    priceMonthlyUsd: 0,
+    support: 'Community',
+    limits: { maxConcurrentJobs: 2, maxWorkflows: 5, dailyExecutions: 100, retentionDays: 7, apiRequestsPerMinute: 120 },
+    queuePriority: 30,
+  },
+  pro: {
+    tier: 'pro',
+    name: 'Pro',
+    priceMonthlyUsd: 29,
+    support: 'Priority',
+    limits: { maxConcurrentJobs: 10, maxWorkflows: 50, dailyExecutions: 10_000, retentionDays: 30, apiRequestsPerMinute: 1_200 },
+    queuePriority: 20,
+  },
+  enterprise: {
+    tier: 'enterprise',
+    name: 'Enterprise',
+    priceMonthlyUsd: 299,
+    support: '24/7 Dedicated',
+    limits: { maxConcurrentJobs: null, maxWorkflows: null, dailyExecutions: null, retentionDays: 365, apiRequestsPerMinute: 12_000 },
+    queuePriority: 10,
+  },
+};
+
+export function isTierName(value: unknown): value is TierName {
+  return typeof value === 'string' && (TIER_NAMES as readonly string[]).includes(value);
+}
