@@ -14,6 +14,8 @@ import { RolesGuard } from './common/guards/roles.guard';
 import { JsonBodyMiddleware } from './common/middleware/json-body.middleware';
 import { DatabaseMigrator } from './database-migrator';
 import { HealthModule } from './health/health.module';
+import { ApiRateLimitGuard } from './rate-limit/api-rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RegionsModule } from './regions/regions.module';
 import { UsersModule } from './users/users.module';
 import { ExecutionsModule } from './executions/executions.module';
@@ -31,6 +33,7 @@ export class AppModule implements NestModule {
         DatabaseModule.forRoot('flowline-api'),
         RedisModule,
         AdmissionModule,
+        RateLimitModule,
         RegionsModule,
         AuthModule,
         UsersModule,
@@ -43,8 +46,9 @@ export class AppModule implements NestModule {
       ],
       providers: [
         DatabaseMigrator,
-        // Order matters: authenticate first, then check roles.
+        // Order matters: authenticate, then count the request against the caller's rate, then check roles.
         { provide: APP_GUARD, useClass: GlobalAuthGuard },
+        { provide: APP_GUARD, useClass: ApiRateLimitGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
       ],
     };

@@ -9,6 +9,8 @@ import { CancelListener } from './cancel-listener.service';
 import { ExecutionRecorder } from './execution-recorder';
 import { ExecutionProcessor } from './execution.processor';
 import { RegionWorkerHost } from './region-worker.host';
+import { MaintenanceHost } from './maintenance/maintenance.host';
+import { Reconciler } from './maintenance/reconciler.service';
 import { ScheduledTickHandler } from './scheduled-tick.handler';
 import { WorkerHttpServer } from './worker-http.server';
 
@@ -24,7 +26,7 @@ export class WorkerModule {
         RedisModule,
         AdmissionModule,
       ],
-      providers: [ExecutionRecorder, CancelListener, ExecutionProcessor, ScheduledTickHandler, RegionWorkerHost, WorkerHttpServer],
+      providers: [ExecutionRecorder, CancelListener, ExecutionProcessor, ScheduledTickHandler, RegionWorkerHost, WorkerHttpServer, Reconciler, MaintenanceHost],
     };
   }
 }

@@ -51,11 +51,15 @@ export abstract class AppConfig {
   };
   abstract readonly httpStepAllowPrivate: boolean;
   abstract readonly logLevel: LogLevel;
+  /** Requests per minute per IP on public routes (users are limited by their tier). */
+  abstract readonly anonymousRequestsPerMinute: number;
   abstract readonly corsOrigins: readonly string[];
   abstract readonly trustProxy: boolean | number;
   abstract readonly executionTimeoutMs: number;
   abstract readonly metricsToken: string | null;
   abstract readonly retentionCron: string;
+  /** How often workers look for orphaned runs and start waiting ones. */
+  abstract readonly reconcileIntervalMs: number;
   abstract readonly auditRetentionDays: number;
   abstract readonly loginProtection: {
     readonly windowSeconds: number;

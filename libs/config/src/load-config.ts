@@ -139,11 +139,13 @@ export function parseConfig(env: RawEnv): AppConfig {
     },
     httpStepAllowPrivate: reader.bool('HTTP_STEP_ALLOW_PRIVATE', false),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    anonymousRequestsPerMinute: reader.int('ANON_REQUESTS_PER_MINUTE', 300, 1, 1_000_000),
     corsOrigins: reader.list('CORS_ORIGINS'),
     trustProxy,
     executionTimeoutMs: reader.int('EXECUTION_TIMEOUT_MS', 300000, 1000, 86_400_000),
     metricsToken: reader.optionalString('METRICS_TOKEN'),
     retentionCron: reader.string('RETENTION_CRON', '0 * * * *'),
+    reconcileIntervalMs: reader.int('RECONCILE_INTERVAL_MS', 15000, 500, 3_600_000),
     auditRetentionDays: reader.int('AUDIT_RETENTION_DAYS', 365, 1, 36500),
     loginProtection: {
       windowSeconds: reader.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),

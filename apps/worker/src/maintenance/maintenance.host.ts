@@ -1,0 +1,45 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Queue, Worker } from 'bullmq';
+import { AppConfig } from '@app/config';
+import { MAINTENANCE_QUEUE, MaintenanceJob } from '@app/queue-contracts';
+import { createRedis, failFastRedisOptions, workerRedisOptions } from '@app/redis';
+import { Reconciler } from './reconciler.service';
+
+/**
+ * Every worker process consumes the maintenance queue at concurrency 1; the
+ * job schedulers (upserted idempotently by each worker) produce one job per
+ * tick, so each task runs once at a time across the whole fleet.
+ */
+@Injectable()
+export class MaintenanceHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Maintenance');
+  private queue?: Queue;
+  private worker?: Worker;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly reconciler: Reconciler,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const prefix = this.config.redisKeyPrefix;
+    this.queue = new Queue(MAINTENANCE_QUEUE, { connection: createRedis(this.config.redisUrl, failFastRedisOptions()), prefix });
+    this.queue.on('error', () => undefined);
+    await this.queue
+      .upsertJobScheduler(MaintenanceJob.Reconcile, { every: this.config.reconcileIntervalMs }, { name: MaintenanceJob.Reconcile, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } })
+      .catch((error: Error) => this.logger.warn(`Could not schedule reconciliation: ${error.message}`));
+    this.worker = new Worker(MAINTENANCE_QUEUE, (job) => this.run(job.name), { connection: createRedis(this.config.redisUrl, workerRedisOptions()), prefix, concurrency: 1 });
+    this.worker.on('error', (error) => this.logger.warn(`Maintenance queue problem: ${error.message}`));
+  }
+
+  private async run(name: string): Promise<unknown> {
+    if (name === MaintenanceJob.Reconcile) return this.reconciler.reconcile();
+    this.logger.warn(`Unknown maintenance job ${name}`);
+    return null;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close().catch(() => undefined);
+    await this.queue?.close().catch(() => undefined);
+  }
+}

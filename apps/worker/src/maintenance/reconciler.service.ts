@@ -1,0 +1,68 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { RunAdmission, WaitingRunsPromoter } from '@app/admission';
+import { AppConfig } from '@app/config';
+import { RegionQueues } from '@app/queue-contracts';
+import { ExecutionProcessor } from '../execution.processor';
+
+interface StaleRow {
+  id: string;
+  region: string;
+  priority: number;
+  request_id: string | null;
+}
+
+export interface ReconcileReport {
+  reEnqueued: number;
+  failed: number;
+  promotedOwners: number;
+}
+
+/**
+ * Nothing accepted is lost, and no slot stays held: queued or running rows
+ * whose job is gone are enqueued again (the job id is the execution id, so
+ * this never duplicates a live job); rows whose job BullMQ gave up on are
+ * failed; owners with waiting runs and free slots get them started.
+ */
+@Injectable()
+export class Reconciler {
+  private readonly logger = new Logger('Reconciler');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: RegionQueues,
+    private readonly admission: RunAdmission,
+    private readonly promoter: WaitingRunsPromoter,
+    private readonly executions: ExecutionProcessor,
+    private readonly config: AppConfig,
+  ) {}
+
+  async reconcile(): Promise<ReconcileReport> {
+    const report: ReconcileReport = { reEnqueued: 0, failed: 0, promotedOwners: 0 };
+    const graceSeconds = Math.max(30, Math.ceil((this.config.worker.lockMs * 3) / 1000));
+    const stale = (await this.dataSource.query(
+      `SELECT id, region, priority, request_id FROM executions
+        WHERE (status = 'queued' AND created_at < now() - make_interval(secs => 30))
+           OR (status = 'running' AND started_at < now() - make_interval(secs => $1))
+        ORDER BY created_at LIMIT 500`,
+      [graceSeconds],
+    )) as StaleRow[];
+    for (const row of stale) {
+      if (!this.config.regions.includes(row.region)) continue;
+      const job = await this.queues.get(row.region).getJob(row.id);
+      if (!job) {
+        await this.admission.enqueue({ id: row.id, region: row.region, priority: row.priority, requestId: row.request_id });
+        report.reEnqueued++;
+      } else if ((await job.getState()) === 'failed') {
+        await this.executions.failGivenUp(row.id, 'The execution could not be completed by a worker');
+        report.failed++;
+      }
+    }
+    const owners = (await this.dataSource.query(`SELECT DISTINCT owner_id FROM executions WHERE status = 'waiting' LIMIT 1000`)) as { owner_id: string }[];
+    for (const { owner_id: ownerId } of owners) {
+      if ((await this.promoter.promote(ownerId)) > 0) report.promotedOwners++;
+    }
+    if (report.reEnqueued + report.failed + report.promotedOwners > 0) this.logger.log(report, 'reconciled');
+    return report;
+  }
+}
