@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { POSTGRES_ADMIN_URL, TEMPLATE_DATABASE, uniqueSuffix } from './test-env';
+import { POSTGRES_ADMIN_URL, TEMPLATE_DATABASE, TEST_DATABASE_PREFIX, uniqueSuffix } from './test-env';
 
 function urlFor(database: string): string {
   const url = new URL(POSTGRES_ADMIN_URL);
@@ -25,7 +25,7 @@ export interface TestDatabase {
 
 /** A fresh database cloned from the migrated template (made once by global-setup). */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `flowline_t_${uniqueSuffix()}`;
+  const name = `${TEST_DATABASE_PREFIX}${uniqueSuffix()}`;
   await withAdminClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`));
   return {
     name,

@@ -1,9 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { RawEnv } from '../../libs/config/src/env-reader';
 
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const TEMPLATE_DATABASE = 'flowline_test_template';
+/** Per checkout, so test runs of two working trees on one PostgreSQL never touch each other's databases. */
+export const CHECKOUT_ID = createHash('sha256').update(resolve(__dirname, '..', '..')).digest('hex').slice(0, 8);
+export const TEMPLATE_DATABASE = `flowline_tpl_${CHECKOUT_ID}`;
+export const TEST_DATABASE_PREFIX = `flowline_t_${CHECKOUT_ID}_`;
 
 /** Test-only values, not secrets of any deployment. */
 export const TEST_JWT_SECRET = 'test-only-jwt-secret-0123456789abcdefghijklmnop';
