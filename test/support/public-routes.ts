@@ -5,4 +5,5 @@ export const PUBLIC_ROUTES = new Set([
   'GET /health',
   'GET /health/ready',
   'POST /hooks/{workflowId}',
+  'GET /metrics',
 ]);

@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { DataSource } from 'typeorm';
 import { ConfigValidationError, loadConfigFromEnvironment } from '@app/config';
 import { buildDataSourceOptions, runMigrationsLocked } from '@app/database';
+import { createAdmin } from './create-admin.command';
+import { printStatus } from './status.command';
 
 async function withDataSource<T>(work: (dataSource: DataSource) => Promise<T>): Promise<T> {
   const config = loadConfigFromEnvironment();
@@ -22,6 +24,21 @@ program
   .action(async () => {
     const applied = await withDataSource(runMigrationsLocked);
     console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'Database schema is up to date');
+  });
+
+program
+  .command('create-admin')
+  .description('Create an admin (or promote an account); the password is read from standard input')
+  .requiredOption('--email <email>', 'email of the admin')
+  .action(async (options: { email: string }) => {
+    console.log(await withDataSource((dataSource) => createAdmin(dataSource, options.email)));
+  });
+
+program
+  .command('status')
+  .description('Show each region queue (workers, waiting, active, failed) and executions by status')
+  .action(async () => {
+    await withDataSource((dataSource) => printStatus(loadConfigFromEnvironment(), dataSource));
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

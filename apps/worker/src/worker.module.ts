@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdmissionModule } from '@app/admission';
 import { AppConfig, ConfigModule } from '@app/config';
+import { MetricsModule } from '@app/metrics';
 import { DatabaseModule } from '@app/database';
 import { baseLoggerOptions } from '@app/logging';
 import { RedisModule } from '@app/redis';
@@ -21,6 +22,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule.forRoot('worker'),
         LoggerModule.forRoot({ pinoHttp: baseLoggerOptions(config, 'flowline-worker') }),
         DatabaseModule.forRoot('flowline-worker'),
         RedisModule,
