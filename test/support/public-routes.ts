@@ -5,4 +5,6 @@ export const PUBLIC_ROUTES = new Set([
   'GET /health',
   'GET /health/ready',
   'POST /hooks/{workflowId}',
+  'GET /billing/plans',
+  'POST /billing/webhook',
 ]);

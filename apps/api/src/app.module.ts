@@ -9,6 +9,7 @@ import { RedisModule } from '@app/redis';
 import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
+import { BillingModule } from './billing/billing.module';
 import { GlobalAuthGuard } from './common/guards/global-auth.guard';
 import { RolesGuard } from './common/guards/roles.guard';
 import { JsonBodyMiddleware } from './common/middleware/json-body.middleware';
@@ -43,6 +44,7 @@ export class AppModule implements NestModule {
         WorkflowsModule,
         RunsModule,
         ExecutionsModule,
+        BillingModule,
       ],
       providers: [
         DatabaseMigrator,
