@@ -6,4 +6,6 @@ export const PUBLIC_ROUTES = new Set([
   'GET /health/ready',
   'POST /hooks/{workflowId}',
   'GET /metrics',
+  'GET /billing/plans',
+  'POST /billing/webhook',
 ]);

@@ -10,6 +10,7 @@ import { RedisModule } from '@app/redis';
 import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
+import { BillingModule } from './billing/billing.module';
 import { GlobalAuthGuard } from './common/guards/global-auth.guard';
 import { HttpDrain } from './common/http-drain.service';
 import { RolesGuard } from './common/guards/roles.guard';
@@ -50,6 +51,7 @@ export class AppModule implements NestModule {
         WorkflowsModule,
         RunsModule,
         ExecutionsModule,
+        BillingModule,
       ],
       providers: [
         DatabaseMigrator,

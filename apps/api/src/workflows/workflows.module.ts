@@ -7,6 +7,6 @@ import { WorkflowsService } from './workflows.service';
 @Module({
   controllers: [WorkflowsController],
   providers: [WorkflowsService, WorkflowDefinitionValidator, WorkflowSchedules],
-  exports: [WorkflowsService],
+  exports: [WorkflowsService, WorkflowSchedules],
 })
 export class WorkflowsModule {}

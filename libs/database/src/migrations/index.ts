@@ -1,5 +1,6 @@
 import { InitialSchema1764400000000 } from './1764400000000-initial-schema';
 import { WorkflowsAndExecutions1764500000000 } from './1764500000000-workflows-and-executions';
+import { Billing1764700000000 } from './1764700000000-billing';
 
 /** Listed explicitly: the apps are bundled, so a file glob would find nothing. */
-export const MIGRATIONS = [InitialSchema1764400000000, WorkflowsAndExecutions1764500000000];
+export const MIGRATIONS = [InitialSchema1764400000000, WorkflowsAndExecutions1764500000000, Billing1764700000000];
