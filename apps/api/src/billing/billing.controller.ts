@@ -22,6 +22,7 @@ export class BillingController {
   @Get('plans')
   @ApiOperation({ summary: 'The tiers, their prices and limits (null = unlimited)' })
   @ApiOkResponse({ type: [PlanResponse] })
+  @ApiErrors(429)
   plans(): PlanResponse[] {
     return this.billing.plans();
   }
