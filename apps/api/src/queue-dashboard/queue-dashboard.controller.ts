@@ -2,7 +2,6 @@ import { Controller, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common
 import { JwtService } from '@nestjs/jwt';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AppConfig } from '@app/config';
 import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -15,10 +14,7 @@ import { DASHBOARD_AUDIENCE, DASHBOARD_COOKIE, DASHBOARD_SESSION_SECONDS } from 
 @Roles('admin')
 @Controller('admin')
 export class QueueDashboardController {
-  constructor(
-    private readonly jwt: JwtService,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly jwt: JwtService) {}
 
   @Post('queues-session')
   @HttpCode(HttpStatus.NO_CONTENT)
