@@ -11,6 +11,7 @@ import { ExecutionProcessor } from './execution.processor';
 import { RegionWorkerHost } from './region-worker.host';
 import { MaintenanceHost } from './maintenance/maintenance.host';
 import { Reconciler } from './maintenance/reconciler.service';
+import { RetentionService } from './maintenance/retention.service';
 import { ScheduledTickHandler } from './scheduled-tick.handler';
 import { WorkerHttpServer } from './worker-http.server';
 
@@ -26,7 +27,7 @@ export class WorkerModule {
         RedisModule,
         AdmissionModule,
       ],
-      providers: [ExecutionRecorder, CancelListener, ExecutionProcessor, ScheduledTickHandler, RegionWorkerHost, WorkerHttpServer, Reconciler, MaintenanceHost],
+      providers: [ExecutionRecorder, CancelListener, ExecutionProcessor, ScheduledTickHandler, RegionWorkerHost, WorkerHttpServer, Reconciler, RetentionService, MaintenanceHost],
     };
   }
 }
