@@ -7,6 +7,7 @@ import { DatabaseModule } from '@app/database';
 import { httpLoggerOptions } from '@app/logging';
 import { RedisModule } from '@app/redis';
 import { AdminModule } from './admin/admin.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { GlobalAuthGuard } from './common/guards/global-auth.guard';
@@ -43,6 +44,7 @@ export class AppModule implements NestModule {
         WorkflowsModule,
         RunsModule,
         ExecutionsModule,
+        AnalyticsModule,
       ],
       providers: [
         DatabaseMigrator,
