@@ -8,6 +8,7 @@ import { DatabaseModule } from '@app/database';
 import { httpLoggerOptions } from '@app/logging';
 import { RedisModule } from '@app/redis';
 import { AdminModule } from './admin/admin.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
@@ -52,6 +53,7 @@ export class AppModule implements NestModule {
         RunsModule,
         ExecutionsModule,
         BillingModule,
+        AnalyticsModule,
       ],
       providers: [
         DatabaseMigrator,

@@ -12,6 +12,7 @@ import { ExecutionProcessor } from './execution.processor';
 import { RegionWorkerHost } from './region-worker.host';
 import { MaintenanceHost } from './maintenance/maintenance.host';
 import { Reconciler } from './maintenance/reconciler.service';
+import { RetentionService } from './maintenance/retention.service';
 import { ScheduledTickHandler } from './scheduled-tick.handler';
 import { WorkerHttpServer } from './worker-http.server';
 
@@ -28,7 +29,7 @@ export class WorkerModule {
         RedisModule,
         AdmissionModule,
       ],
-      providers: [ExecutionRecorder, CancelListener, ExecutionProcessor, ScheduledTickHandler, RegionWorkerHost, WorkerHttpServer, Reconciler, MaintenanceHost],
+      providers: [ExecutionRecorder, CancelListener, ExecutionProcessor, ScheduledTickHandler, RegionWorkerHost, WorkerHttpServer, Reconciler, RetentionService, MaintenanceHost],
     };
   }
 }

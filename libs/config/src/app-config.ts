@@ -63,6 +63,10 @@ export abstract class AppConfig {
   abstract readonly executionTimeoutMs: number;
   abstract readonly metricsToken: string | null;
   abstract readonly retentionCron: string;
+  /** Rows deleted per retention transaction, so no purge holds locks for long. */
+  abstract readonly retentionBatchSize: number;
+  /** Pause between retention batches, leaving room for live traffic. */
+  abstract readonly retentionBatchPauseMs: number;
   /** How often workers look for orphaned runs and start waiting ones. */
   abstract readonly reconcileIntervalMs: number;
   abstract readonly auditRetentionDays: number;

@@ -1,6 +1,7 @@
 import { InitialSchema1764400000000 } from './1764400000000-initial-schema';
 import { WorkflowsAndExecutions1764500000000 } from './1764500000000-workflows-and-executions';
 import { Billing1764700000000 } from './1764700000000-billing';
+import { AnalyticsCoveringIndexes1764800000000 } from './1764800000000-analytics-covering-indexes';
 
 /** Listed explicitly: the apps are bundled, so a file glob would find nothing. */
-export const MIGRATIONS = [InitialSchema1764400000000, WorkflowsAndExecutions1764500000000, Billing1764700000000];
+export const MIGRATIONS = [InitialSchema1764400000000, WorkflowsAndExecutions1764500000000, Billing1764700000000, AnalyticsCoveringIndexes1764800000000];
