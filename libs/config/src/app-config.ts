@@ -14,6 +14,8 @@ export abstract class AppConfig {
   abstract readonly publicUrl: string;
   abstract readonly databaseUrl: string;
   abstract readonly migrationsRun: boolean;
+  /** PostgreSQL connections per process (api or worker). */
+  abstract readonly databasePoolSize: number;
   abstract readonly redisUrl: string;
   /** Prefix of every Redis key this deployment writes (queues, counters). */
   abstract readonly redisKeyPrefix: string;

@@ -108,6 +108,7 @@ export function parseConfig(env: RawEnv): AppConfig {
     publicUrl,
     databaseUrl: reader.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
     migrationsRun: reader.bool('MIGRATIONS_RUN', true),
+    databasePoolSize: reader.int('DATABASE_POOL_SIZE', 20, 1, 500),
     redisUrl,
     redisKeyPrefix: reader.string('REDIS_KEY_PREFIX', 'flowline'),
     regions,
