@@ -1,13 +1,17 @@
 import { ApiKeyEntity } from './api-key.entity';
+import { AuditLogEntity } from './audit-log.entity';
+import { CredentialEntity } from './credential.entity';
 import { ExecutionStepEntity } from './execution-step.entity';
 import { ExecutionEntity } from './execution.entity';
 import { UserEntity } from './user.entity';
 import { WorkflowEntity } from './workflow.entity';
 
 export * from './api-key.entity';
+export * from './audit-log.entity';
+export * from './credential.entity';
 export * from './execution-step.entity';
 export * from './execution.entity';
 export * from './user.entity';
 export * from './workflow.entity';
 
-export const ENTITIES = [UserEntity, ApiKeyEntity, WorkflowEntity, ExecutionEntity, ExecutionStepEntity];
+export const ENTITIES = [UserEntity, ApiKeyEntity, WorkflowEntity, ExecutionEntity, ExecutionStepEntity, CredentialEntity, AuditLogEntity];
