@@ -8,6 +8,7 @@ import { httpLoggerOptions } from '@app/logging';
 import { RedisModule } from '@app/redis';
 import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { GlobalAuthGuard } from './common/guards/global-auth.guard';
 import { RolesGuard } from './common/guards/roles.guard';
@@ -16,6 +17,7 @@ import { DatabaseMigrator } from './database-migrator';
 import { HealthModule } from './health/health.module';
 import { ApiRateLimitGuard } from './rate-limit/api-rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { CredentialsModule } from './credentials/credentials.module';
 import { RegionsModule } from './regions/regions.module';
 import { UsersModule } from './users/users.module';
 import { ExecutionsModule } from './executions/executions.module';
@@ -43,6 +45,8 @@ export class AppModule implements NestModule {
         WorkflowsModule,
         RunsModule,
         ExecutionsModule,
+        AuditModule,
+        CredentialsModule,
       ],
       providers: [
         DatabaseMigrator,

@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { DataSource } from 'typeorm';
 import { ConfigValidationError, loadConfigFromEnvironment } from '@app/config';
+import { EnvelopeCipher } from '@app/crypto';
 import { buildDataSourceOptions, runMigrationsLocked } from '@app/database';
+import { rotateCredentialKeys } from './rotate-keys.command';
 
 async function withDataSource<T>(work: (dataSource: DataSource) => Promise<T>): Promise<T> {
   const config = loadConfigFromEnvironment();
@@ -22,6 +24,22 @@ program
   .action(async () => {
     const applied = await withDataSource(runMigrationsLocked);
     console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'Database schema is up to date');
+  });
+
+program
+  .command('rotate-keys')
+  .description('Re-encrypt every credential with the active (last) key of ENCRYPTION_KEYS; safe to run again')
+  .option('--batch-size <n>', 'rows per transaction', '500')
+  .action(async (options: { batchSize: string }) => {
+    const batchSize = Number(options.batchSize);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10000) throw new Error('--batch-size must be a whole number from 1 to 10000');
+    const cipher = new EnvelopeCipher(loadConfigFromEnvironment().encryptionKeys);
+    const report = await withDataSource((dataSource) => rotateCredentialKeys(dataSource, cipher, batchSize, (line) => console.log(line)));
+    console.log(`Re-encrypted ${report.moved} credential row(s) with key ${report.activeKeyId}`);
+    if (report.failed.length > 0) {
+      // Ids only: nothing about the rows' content.
+      throw new Error(`${report.failed.length} credential row(s) could not be decrypted with the configured keys and were left as they are: ${report.failed.join(', ')}`);
+    }
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

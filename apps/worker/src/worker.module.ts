@@ -2,10 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdmissionModule } from '@app/admission';
 import { AppConfig, ConfigModule } from '@app/config';
+import { EnvelopeCipher } from '@app/crypto';
 import { DatabaseModule } from '@app/database';
 import { baseLoggerOptions } from '@app/logging';
 import { RedisModule } from '@app/redis';
 import { CancelListener } from './cancel-listener.service';
+import { CredentialResolver } from './credential-resolver';
 import { ExecutionRecorder } from './execution-recorder';
 import { ExecutionProcessor } from './execution.processor';
 import { RegionWorkerHost } from './region-worker.host';
@@ -26,7 +28,18 @@ export class WorkerModule {
         RedisModule,
         AdmissionModule,
       ],
-      providers: [ExecutionRecorder, CancelListener, ExecutionProcessor, ScheduledTickHandler, RegionWorkerHost, WorkerHttpServer, Reconciler, MaintenanceHost],
+      providers: [
+        { provide: EnvelopeCipher, inject: [AppConfig], useFactory: (config: AppConfig) => new EnvelopeCipher(config.encryptionKeys) },
+        CredentialResolver,
+        ExecutionRecorder,
+        CancelListener,
+        ExecutionProcessor,
+        ScheduledTickHandler,
+        RegionWorkerHost,
+        WorkerHttpServer,
+        Reconciler,
+        MaintenanceHost,
+      ],
     };
   }
 }
