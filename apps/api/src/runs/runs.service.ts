@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { AdmissionRequest, Admitted, RunAdmission } from '@app/admission';
 import { ExecutionEntity, ExecutionStepEntity, FINAL_STATUSES, UserEntity, WorkflowEntity } from '@app/database';
 import { AppError } from '@app/errors';
@@ -47,7 +47,10 @@ export class RunsService {
     return this.admitAudited({ owner, workflow, trigger: 'webhook', input, requestId });
   }
 
-  /** An accepted run is audited in its admission transaction; a refused one (limits, inactive, no queue) afterwards. */
+  /**
+   * An accepted run is audited in its admission transaction; a refused one (inactive, no queue) afterwards.
+   * Limit rejections (429) are left out: they come in floods, and a row each would turn a flood into as many writes.
+   */
   private async admitAudited(request: AdmissionRequest): Promise<Admitted> {
     const target = { actorId: request.owner.id, action: 'run.request' as const, targetType: 'workflow', targetId: request.workflow.id };
     try {
@@ -57,7 +60,7 @@ export class RunsService {
           this.audit.record({ ...target, metadata: { executionId: execution.id, trigger: execution.trigger, region: execution.region, status: execution.status } }, manager),
       });
     } catch (error) {
-      if (error instanceof AppError) {
+      if (error instanceof AppError && error.status !== HttpStatus.TOO_MANY_REQUESTS) {
         await this.audit.record({ ...target, outcome: 'failure', metadata: { trigger: request.trigger, code: error.code } }).catch(() => undefined);
       }
       throw error;
