@@ -137,6 +137,15 @@ describe('audit log (real api, PostgreSQL)', () => {
     for (const secret of [user.password, hook, key.body.key, 'basic-secret-pw', user.token]) expect(everything).not.toContain(secret);
   });
 
+  it('a login refused by the failed-login lockout is recorded as denied', async () => {
+    const user = await registerUser(http, 'locked');
+    for (let i = 0; i < 5; i++) expect((await http.post('/auth/login', { email: user.email, password: 'wrong-password' })).status).toBe(401);
+    expect((await http.post('/auth/login', { email: user.email, password: user.password })).status).toBe(429);
+    const failures = await sql<AuditRow>(stack.database.url, `SELECT * FROM audit_logs WHERE action = 'auth.login_failed' AND metadata->>'email' = $1 ORDER BY at`, [user.email]);
+    expect(failures.map((row) => [row.outcome, row.metadata.reason])).toEqual([...Array(5).fill(['failure', 'wrong_password']), ['denied', 'too_many_failures']]);
+    expect(await rows('auth.login', user.id)).toHaveLength(0);
+  });
+
   it('a refused self-change by an admin is recorded as denied', async () => {
     expect((await http.patch(`/admin/users/${adminId}`, { tier: 'enterprise' }, { token: adminToken })).status).toBe(403);
     expect(await only('admin.user_update', adminId)).toMatchObject({ actor_id: adminId, outcome: 'denied', metadata: { fields: ['tier'] } });

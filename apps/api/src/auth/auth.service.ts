@@ -47,7 +47,7 @@ export class AuthService {
     try {
       await this.protection.assertAllowed(ip, request.email);
     } catch (error) {
-      await this.recordFailedLogin(request.email, null, 'too_many_failures', 'denied');
+      if (error instanceof AppError && error.code === 'LOGIN_RATE_LIMIT') await this.recordFailedLogin(request.email, null, 'too_many_failures', 'denied');
       throw error;
     }
     const user = await this.users.findOneBy({ email: request.email });
