@@ -5,4 +5,7 @@ export const PUBLIC_ROUTES = new Set([
   'GET /health',
   'GET /health/ready',
   'POST /hooks/{workflowId}',
+  'GET /metrics',
+  'GET /billing/plans',
+  'POST /billing/webhook',
 ]);

@@ -18,6 +18,8 @@ export interface TestStack {
   env: RawEnv;
   apis: TestApi[];
   workers: FlowlineProcess[];
+  /** WORKER_HTTP_PORT of each worker, by index in `workers`. */
+  workerPorts: number[];
   /** The first api. */
   api: TestApi;
   startApi(overrides?: RawEnv): Promise<TestApi>;
@@ -34,6 +36,7 @@ export async function startStack(overrides: RawEnv = {}, options: { workers?: Ra
   const env = baseTestEnv({ DATABASE_URL: database.url, ...overrides });
   const apis: TestApi[] = [];
   const workers: FlowlineProcess[] = [];
+  const workerPorts: number[] = [];
 
   const startApi = async (more: RawEnv = {}): Promise<TestApi> => {
     const port = await freePort();
@@ -50,6 +53,7 @@ export async function startStack(overrides: RawEnv = {}, options: { workers?: Ra
     const port = await freePort();
     const worker = spawnFlowline('worker', { ...env, WORKER_HTTP_PORT: String(port), ...more });
     workers.push(worker);
+    workerPorts.push(port);
     await waitForHttp(`http://127.0.0.1:${port}/health`, 30000, worker);
     return worker;
   };
@@ -62,6 +66,7 @@ export async function startStack(overrides: RawEnv = {}, options: { workers?: Ra
       env,
       apis,
       workers,
+      workerPorts,
       api,
       startApi,
       startWorker,

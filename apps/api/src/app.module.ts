@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AdmissionModule } from '@app/admission';
 import { AppConfig, ConfigModule } from '@app/config';
+import { MetricsModule } from '@app/metrics';
 import { DatabaseModule } from '@app/database';
 import { httpLoggerOptions } from '@app/logging';
 import { RedisModule } from '@app/redis';
@@ -10,14 +11,18 @@ import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BillingModule } from './billing/billing.module';
 import { GlobalAuthGuard } from './common/guards/global-auth.guard';
+import { HttpDrain } from './common/http-drain.service';
 import { RolesGuard } from './common/guards/roles.guard';
 import { JsonBodyMiddleware } from './common/middleware/json-body.middleware';
+import { CredentialsModule } from './credentials/credentials.module';
 import { DatabaseMigrator } from './database-migrator';
 import { HealthModule } from './health/health.module';
+import { ApiMetricsModule } from './metrics/metrics.module';
+import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 import { ApiRateLimitGuard } from './rate-limit/api-rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { CredentialsModule } from './credentials/credentials.module';
 import { RegionsModule } from './regions/regions.module';
 import { UsersModule } from './users/users.module';
 import { ExecutionsModule } from './executions/executions.module';
@@ -31,6 +36,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule.forRoot('api'),
         LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(config) }),
         DatabaseModule.forRoot('flowline-api'),
         RedisModule,
@@ -42,14 +48,18 @@ export class AppModule implements NestModule {
         ApiKeysModule,
         AdminModule,
         HealthModule,
+        ApiMetricsModule,
+        QueueDashboardModule.forRegions(config.regions),
         WorkflowsModule,
         RunsModule,
         ExecutionsModule,
         AuditModule,
         CredentialsModule,
+        BillingModule,
       ],
       providers: [
         DatabaseMigrator,
+        HttpDrain,
         // Order matters: authenticate, then count the request against the caller's rate, then check roles.
         { provide: APP_GUARD, useClass: GlobalAuthGuard },
         { provide: APP_GUARD, useClass: ApiRateLimitGuard },

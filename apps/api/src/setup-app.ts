@@ -3,6 +3,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
+import { FlowlineMetrics } from '@app/metrics';
+import { httpMetrics } from './metrics/http-metrics.middleware';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { noStoreForApi, securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
@@ -14,6 +16,7 @@ export function buildOpenApiDocument(app: INestApplication) {
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the deployment sets one' }, 'metrics-token')
     .build();
   return SwaggerModule.createDocument(app, document);
 }
@@ -23,6 +26,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.use(httpMetrics(app.get(FlowlineMetrics)));
   app.use(securityHeaders());
   app.use(noStoreForApi());
   app.enableCors({
@@ -31,7 +35,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
     exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Request-Id'],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(FlowlineMetrics)));
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Flowline API',

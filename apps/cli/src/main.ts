@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { ConfigValidationError, loadConfigFromEnvironment } from '@app/config';
 import { EnvelopeCipher } from '@app/crypto';
 import { buildDataSourceOptions, runMigrationsLocked } from '@app/database';
+import { createAdmin } from './create-admin.command';
 import { rotateCredentialKeys } from './rotate-keys.command';
+import { printStatus } from './status.command';
 
 async function withDataSource<T>(work: (dataSource: DataSource) => Promise<T>): Promise<T> {
   const config = loadConfigFromEnvironment();
@@ -40,6 +42,21 @@ program
       // Ids only: nothing about the rows' content.
       throw new Error(`${report.failed.length} credential row(s) could not be decrypted with the configured keys and were left as they are: ${report.failed.join(', ')}`);
     }
+  });
+
+program
+  .command('create-admin')
+  .description('Create an admin (or promote an account); the password is read from standard input')
+  .requiredOption('--email <email>', 'email of the admin')
+  .action(async (options: { email: string }) => {
+    console.log(await withDataSource((dataSource) => createAdmin(dataSource, options.email)));
+  });
+
+program
+  .command('status')
+  .description('Show each region queue (workers, waiting, active, failed) and executions by status')
+  .action(async () => {
+    await withDataSource((dataSource) => printStatus(loadConfigFromEnvironment(), dataSource));
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -3,6 +3,13 @@ import { DataSource } from 'typeorm';
 import { ExecutionEntity, ExecutionStepEntity } from '@app/database';
 import type { StepResult } from '@app/engine';
 
+export interface FinishedExecution {
+  ownerId: string;
+  region: string;
+  tier: string;
+  durationMs: number;
+}
+
 export interface ClaimedExecution {
   execution: ExecutionEntity;
   /** Fencing token: only the latest claimant may record the final state. */
@@ -46,17 +53,19 @@ export class ExecutionRecorder {
     );
   }
 
-  /** running → final, only for the latest claimant; returns the owner id when this call made the transition. */
-  async finish(executionId: string, delivery: number, status: 'succeeded' | 'failed' | 'cancelled', output: unknown, error: string | null): Promise<string | null> {
+  /** running → final, only for the latest claimant; returns who and what when this call made the transition. */
+  async finish(executionId: string, delivery: number, status: 'succeeded' | 'failed' | 'cancelled', output: unknown, error: string | null): Promise<FinishedExecution | null> {
     const [rows] = (await this.dataSource.query(
-      `UPDATE executions
+      `UPDATE executions e
           SET status = $2, output = $3::jsonb, error = $4, finished_at = now(),
-              duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int
-        WHERE id = $1 AND status = 'running' AND deliveries = $5
-        RETURNING owner_id`,
+              duration_ms = (extract(epoch FROM now() - e.started_at) * 1000)::int
+         FROM users u
+        WHERE e.id = $1 AND e.status = 'running' AND e.deliveries = $5 AND u.id = e.owner_id
+        RETURNING e.owner_id, e.region, e.duration_ms, u.tier`,
       [executionId, status, JSON.stringify(output ?? null), error, delivery],
-    )) as [{ owner_id: string }[], number];
-    return rows[0]?.owner_id ?? null;
+    )) as [{ owner_id: string; region: string; duration_ms: number; tier: string }[], number];
+    const row = rows[0];
+    return row ? { ownerId: row.owner_id, region: row.region, durationMs: row.duration_ms, tier: row.tier } : null;
   }
 
   /** For jobs BullMQ gave up on (attempts or stalls exhausted). */

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { WaitingRunsPromoter } from '@app/admission';
 import { AppConfig } from '@app/config';
+import { FlowlineMetrics } from '@app/metrics';
 import { runWorkflow, StepDefinition } from '@app/engine';
 import { executionFinishedChannel, ExecuteWorkflowJob } from '@app/queue-contracts';
 import { MAIN_REDIS } from '@app/redis';
@@ -26,6 +27,7 @@ export class ExecutionProcessor {
     private readonly promoter: WaitingRunsPromoter,
     @Inject(MAIN_REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
+    private readonly metrics: FlowlineMetrics,
   ) {}
 
   async process(job: ExecuteWorkflowJob, workerId: string): Promise<void> {
@@ -54,10 +56,15 @@ export class ExecutionProcessor {
         if (step.status === 'skipped' || step.status === 'cancelled') await this.recorder.recordStep(execution.id, delivery, positions.get(step.id) ?? 0, step);
         ran.add(step.id);
       }
-      const ownerId = await this.recorder.finish(execution.id, delivery, result.status, result.output, result.error);
+      const finished = await this.recorder.finish(execution.id, delivery, result.status, result.output, result.error);
       this.logger.log({ executionId: execution.id, requestId: job.requestId, status: result.status, workerId }, 'execution finished');
-      if (ownerId) await this.afterFinal(execution.id, ownerId, result.status);
-      else await this.publishFinished(execution.id, result.status);
+      if (finished) {
+        this.metrics.executionsFinished.inc({ status: result.status, region: finished.region, tier: finished.tier });
+        this.metrics.executionDuration.observe({ status: result.status, region: finished.region }, finished.durationMs / 1000);
+        await this.afterFinal(execution.id, finished.ownerId, result.status);
+      } else {
+        await this.publishFinished(execution.id, result.status);
+      }
     } finally {
       this.cancels.untrack(execution.id);
     }

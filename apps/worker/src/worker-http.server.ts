@@ -1,11 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, Server } from 'node:http';
 import { AppConfig } from '@app/config';
+import { FlowlineMetrics, metricsAuthorized } from '@app/metrics';
 import { RegionWorkerHost } from './region-worker.host';
 
 /**
- * The worker's only HTTP surface, for container probes: GET /health.
- * Not a public API: no other route exists.
+ * The worker's only HTTP surface, for container probes and Prometheus:
+ * GET /health and GET /metrics. Not a public API: no other route exists.
  */
 @Injectable()
 export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -15,6 +16,7 @@ export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly config: AppConfig,
     private readonly host: RegionWorkerHost,
+    private readonly metrics: FlowlineMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -24,6 +26,18 @@ export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationSh
         const ok = this.host.isRunning();
         res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
         res.end(JSON.stringify({ status: ok ? 'ok' : 'starting', queue: this.host.queueName, workerId: this.host.workerId }));
+        return;
+      }
+      if (req.method === 'GET' && path === '/metrics') {
+        if (!metricsAuthorized(this.config.metricsToken, req.headers.authorization)) {
+          res.writeHead(401, { 'content-type': 'application/json' });
+          res.end('{"statusCode":401,"error":"Unauthorized","message":"A valid metrics token is required","code":"UNAUTHORIZED"}');
+          return;
+        }
+        void this.metrics.render().then((body) => {
+          res.writeHead(200, { 'content-type': this.metrics.contentType });
+          res.end(body);
+        });
         return;
       }
       res.writeHead(404, { 'content-type': 'application/json' });

@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AdmissionModule } from '@app/admission';
 import { AppConfig, ConfigModule } from '@app/config';
 import { EnvelopeCipher } from '@app/crypto';
+import { MetricsModule } from '@app/metrics';
 import { DatabaseModule } from '@app/database';
 import { baseLoggerOptions } from '@app/logging';
 import { RedisModule } from '@app/redis';
@@ -23,6 +24,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule.forRoot('worker'),
         LoggerModule.forRoot({ pinoHttp: baseLoggerOptions(config, 'flowline-worker') }),
         DatabaseModule.forRoot('flowline-worker'),
         RedisModule,

@@ -2,10 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
+import { FlowlineMetrics } from '@app/metrics';
 import { ExecutionEntity, ExecutionStatus } from '@app/database';
-import { ConcurrencyLimitError, DailyExecutionLimitError, ServiceUnavailableError, WaitingLimitError, WorkflowInactiveError } from '@app/errors';
+import { AppError, ConcurrencyLimitError, DailyExecutionLimitError, ServiceUnavailableError, WaitingLimitError, WorkflowInactiveError } from '@app/errors';
 import { executeJobOptions, JobName, RegionQueues, regionQueueName } from '@app/queue-contracts';
-import { effectiveLimits, queuePriority, withinLimit } from '@app/tier-policy';
+import { effectiveLimits, queuePriority, TierLimits, withinLimit } from '@app/tier-policy';
 import { AdmissionRequest, Admitted, MAX_WAITING_RUNS } from './admission.types';
 import { resolveRunRegion } from './resolve-region';
 import { lockOwner, readLiveUsage } from './usage-counter';
@@ -24,6 +25,7 @@ export class RunAdmission {
     private readonly queues: RegionQueues,
     private readonly presence: WorkerPresence,
     private readonly config: AppConfig,
+    private readonly metrics: FlowlineMetrics,
   ) {}
 
   async admit(request: AdmissionRequest): Promise<Admitted> {
@@ -33,7 +35,19 @@ export class RunAdmission {
     const limits = effectiveLimits(owner.tier, owner.customLimits);
     const priority = queuePriority(owner.tier);
 
-    const execution = await this.dataSource.transaction(async (manager) => {
+    const execution = await this.insertWithinLimits(request, region, priority, limits).catch((error: unknown) => {
+      if (error instanceof AppError && error.status === 429) this.metrics.limitRejections.inc({ code: error.code, region, tier: owner.tier });
+      throw error;
+    });
+    if (execution.status === 'queued') await this.enqueueOrWithdraw(execution);
+    this.metrics.executionsAccepted.inc({ region, tier: owner.tier, trigger: request.trigger });
+    const warnings = (await this.presence.hasWorkers(region)) ? [] : [`no worker is online in ${region}`];
+    return { execution, warnings };
+  }
+
+  private insertWithinLimits(request: AdmissionRequest, region: string, priority: number, limits: TierLimits): Promise<ExecutionEntity> {
+    const { owner, workflow } = request;
+    return this.dataSource.transaction(async (manager) => {
       let status: ExecutionStatus = 'queued';
       if (limits.maxConcurrentJobs !== null || limits.dailyExecutions !== null) {
         await lockOwner(manager, owner.id);
@@ -71,10 +85,6 @@ export class RunAdmission {
       await request.onAdmitted?.(manager, row);
       return row;
     });
-
-    if (execution.status === 'queued') await this.enqueueOrWithdraw(execution);
-    const warnings = (await this.presence.hasWorkers(region)) ? [] : [`no worker is online in ${region}`];
-    return { execution, warnings };
   }
 
   /**

@@ -48,6 +48,11 @@ export abstract class AppConfig {
     readonly apiHost: string | null;
     readonly apiPort: number | null;
     readonly apiProtocol: 'http' | 'https' | null;
+    /** Where Stripe Checkout sends the customer back after paying or giving up. */
+    readonly successUrl: string;
+    readonly cancelUrl: string;
+    /** How often the api looks for past-due subscriptions whose paid period has ended. */
+    readonly pastDueSweepMs: number;
   };
   abstract readonly httpStepAllowPrivate: boolean;
   abstract readonly logLevel: LogLevel;

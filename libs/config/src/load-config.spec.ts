@@ -68,6 +68,14 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('derives the Checkout return URLs from PUBLIC_URL unless they are set', () => {
+    const derived = parseConfig({ ...valid, PUBLIC_URL: 'https://flow.example.com/' }).billing;
+    expect(derived).toMatchObject({ successUrl: 'https://flow.example.com/billing/success?session_id={CHECKOUT_SESSION_ID}', cancelUrl: 'https://flow.example.com/billing/cancel' });
+    const set = parseConfig({ ...valid, BILLING_SUCCESS_URL: 'https://app.example.com/paid', BILLING_CANCEL_URL: 'https://app.example.com/plans' }).billing;
+    expect(set).toMatchObject({ successUrl: 'https://app.example.com/paid', cancelUrl: 'https://app.example.com/plans' });
+    expect(problems({ ...valid, BILLING_SUCCESS_URL: 'ftp://nope' })).toEqual(['BILLING_SUCCESS_URL: must be a URL starting with http: or https:']);
+  });
+
   it('validates the worker queue against the regions', () => {
     expect(problems({ ...valid, WORKER_QUEUE: 'ap-south-1-default' })[0]).toMatch(/^WORKER_QUEUE/);
     expect(parseConfig({ ...valid, WORKER_QUEUE: 'eu-west-1-default' }).worker.queue).toBe('eu-west-1-default');

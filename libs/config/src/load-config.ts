@@ -99,10 +99,12 @@ export function parseConfig(env: RawEnv): AppConfig {
     trustProxy = /^\d+$/.test(trustProxyRaw) ? Number(trustProxyRaw) : reader.bool('TRUST_PROXY', false);
   }
 
+  const publicUrl = reader.url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(/\/+$/, '');
+
   const config: AppConfig = {
     env: nodeEnv,
     port,
-    publicUrl: reader.url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(/\/+$/, ''),
+    publicUrl,
     databaseUrl: reader.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
     migrationsRun: reader.bool('MIGRATIONS_RUN', true),
     redisUrl,
@@ -136,6 +138,9 @@ export function parseConfig(env: RawEnv): AppConfig {
       apiHost: reader.optionalString('STRIPE_API_HOST'),
       apiPort: reader.optionalInt('STRIPE_API_PORT', 1, 65535),
       apiProtocol: reader.raw('STRIPE_API_PROTOCOL') ? reader.oneOf('STRIPE_API_PROTOCOL', ['http', 'https'] as const, 'https') : null,
+      successUrl: reader.url('BILLING_SUCCESS_URL', `${publicUrl}/billing/success?session_id={CHECKOUT_SESSION_ID}`, ['http:', 'https:']),
+      cancelUrl: reader.url('BILLING_CANCEL_URL', `${publicUrl}/billing/cancel`, ['http:', 'https:']),
+      pastDueSweepMs: reader.int('BILLING_PAST_DUE_SWEEP_MS', 60000, 200, 86_400_000),
     },
     httpStepAllowPrivate: reader.bool('HTTP_STEP_ALLOW_PRIVATE', false),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -1,8 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import type { Tier, UserRole } from '@app/database';
-import { PaginationQuery } from '../common/dto/pagination.dto';
+import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
 import { AdminUserResponse } from '../users/users.dto';
 
 const nullable = ValidateIf((_object: object, value: unknown) => value !== null);
@@ -69,13 +69,4 @@ export class AdminUsersQuery extends PaginationQuery {
   email?: string;
 }
 
-export class AdminUserPage {
-  @ApiProperty({ type: [AdminUserResponse] })
-  items: AdminUserResponse[];
-  @ApiProperty()
-  total: number;
-  @ApiProperty()
-  page: number;
-  @ApiProperty()
-  limit: number;
-}
+export class AdminUserPage extends PageOf(AdminUserResponse) {}

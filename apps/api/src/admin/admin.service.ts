@@ -1,8 +1,10 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { lockOwner } from '@app/admission';
 import { CustomLimits, UserEntity } from '@app/database';
 import { AppError, NotFoundError } from '@app/errors';
 import { AuditService } from '../audit/audit.service';
+import { SubscriptionChangesService } from '../billing/subscription-changes.service';
 import type { AuthUser } from '../common/auth-user';
 import { RegionPolicy } from '../regions/region-policy.service';
 import { UsersService } from '../users/users.service';
@@ -10,8 +12,7 @@ import { AdminUpdateUserRequest } from './admin.dto';
 
 /** Fields an admin may not change on their own account (their tier changes only through billing). */
 const SELF_FORBIDDEN: readonly (keyof AdminUpdateUserRequest)[] = ['role', 'tier', 'customLimits', 'disabled'];
-
-type Change = { from: unknown; to: unknown };
+const AUDITED_FIELDS = ['tier', 'role', 'disabled', 'preferredRegion', 'customLimits'] as const;
 
 @Injectable()
 export class AdminService {
@@ -19,6 +20,7 @@ export class AdminService {
     private readonly users: UsersService,
     private readonly regions: RegionPolicy,
     private readonly dataSource: DataSource,
+    private readonly subscriptions: SubscriptionChangesService,
     private readonly audit: AuditService,
   ) {}
 
@@ -36,25 +38,25 @@ export class AdminService {
     if (change.preferredRegion !== undefined && change.preferredRegion !== null) this.regions.assertKnown(change.preferredRegion);
 
     return this.dataSource.transaction(async (manager) => {
-      const user = await manager.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
-      if (!user) throw new NotFoundError('User');
-      const changes: Record<string, Change> = {};
-      const apply = <K extends 'tier' | 'role' | 'disabled' | 'preferredRegion' | 'customLimits'>(field: K, value: UserEntity[K] | undefined): void => {
-        if (value === undefined || JSON.stringify(user[field]) === JSON.stringify(value)) return;
-        changes[field] = { from: user[field], to: value };
-        user[field] = value;
-      };
-      apply('tier', change.tier);
-      apply('role', change.role);
-      apply('disabled', change.disabled);
-      apply('preferredRegion', change.preferredRegion);
-      apply('customLimits', change.customLimits === undefined ? undefined : change.customLimits === null ? null : stripUndefined(change.customLimits));
-      const saved = await manager.save(user);
-      const target = { targetType: 'user', targetId: userId };
-      await this.audit.record({ actorId: actor.id, action: 'admin.user_update', ...target, metadata: { changes } }, manager);
-      if (changes.tier) {
-        await this.audit.record({ actorId: actor.id, action: 'billing.tier_change', ...target, metadata: { from: changes.tier.from, to: changes.tier.to, via: 'admin' } }, manager);
+      // The lock order of every tier change (owner lock, then the row), so `before` is what this change replaces.
+      await lockOwner(manager, userId);
+      const before = await manager.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'for_no_key_update' } });
+      if (!before) throw new NotFoundError('User');
+      const previous = { ...before };
+      // Tier and limits go through billing, as every tier change does: subscription, workflow limit, history, billing.tier_change.
+      if (change.tier !== undefined || change.customLimits !== undefined) {
+        const customLimits = change.customLimits === undefined ? undefined : change.customLimits === null ? null : stripUndefined(change.customLimits);
+        await this.subscriptions.change(userId, { tier: change.tier, customLimits }, { type: 'admin', id: actor.id }, manager);
       }
+      const user = await manager.findOneByOrFail(UserEntity, { id: userId });
+      if (change.role !== undefined) user.role = change.role;
+      if (change.disabled !== undefined) user.disabled = change.disabled;
+      if (change.preferredRegion !== undefined) user.preferredRegion = change.preferredRegion;
+      const saved = await manager.save(user);
+      const changes = Object.fromEntries(
+        AUDITED_FIELDS.filter((field) => JSON.stringify(previous[field]) !== JSON.stringify(saved[field])).map((field) => [field, { from: previous[field], to: saved[field] }]),
+      );
+      await this.audit.record({ actorId: actor.id, action: 'admin.user_update', targetType: 'user', targetId: userId, metadata: { changes } }, manager);
       return saved;
     });
   }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { ApiKeyEntity } from '@app/database';
+import { PageOf } from '../common/dto/pagination.dto';
 
 export class CreateApiKeyRequest {
   @ApiProperty({ example: 'ci-pipeline', maxLength: 100 })
@@ -42,13 +43,4 @@ export class CreatedApiKeyResponse {
   key: string;
 }
 
-export class ApiKeyPage {
-  @ApiProperty({ type: [ApiKeyResponse] })
-  items: ApiKeyResponse[];
-  @ApiProperty()
-  total: number;
-  @ApiProperty()
-  page: number;
-  @ApiProperty()
-  limit: number;
-}
+export class ApiKeyPage extends PageOf(ApiKeyResponse) {}

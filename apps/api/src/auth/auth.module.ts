@@ -27,6 +27,6 @@ import { LoginProtectionService } from './login-protection.service';
   ],
   controllers: [AuthController],
   providers: [AuthService, AuthUsersLoader, JwtStrategy, LoginProtectionService],
-  exports: [AuthUsersLoader],
+  exports: [AuthUsersLoader, JwtModule],
 })
 export class AuthModule {}

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { ExecutionEntity, ExecutionStatus, ExecutionStepEntity } from '@app/database';
-import { PaginationQuery } from '../common/dto/pagination.dto';
+import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
 
 const STATUSES: ExecutionStatus[] = ['waiting', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
@@ -88,16 +88,7 @@ export class ExecutionResponse {
   }
 }
 
-export class ExecutionPage {
-  @ApiProperty({ type: [ExecutionResponse] })
-  items: ExecutionResponse[];
-  @ApiProperty()
-  total: number;
-  @ApiProperty()
-  page: number;
-  @ApiProperty()
-  limit: number;
-}
+export class ExecutionPage extends PageOf(ExecutionResponse) {}
 
 export class ExecutionListQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid' })

@@ -18,6 +18,7 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Liveness: the process answers' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiErrors(429)
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -25,7 +26,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer' })
-  @ApiErrors(503)
+  @ApiErrors(429, 503)
   ready(): Promise<HealthCheckResult> {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 1500 }), () => this.redis.isHealthy('redis')]);
   }

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { executionFinishedChannel, ExecutionFinishedEvent } from '@app/queue-contracts';
@@ -10,7 +10,7 @@ import { createRedis, workerRedisOptions } from '@app/redis';
  * wakes the waiting requests.
  */
 @Injectable()
-export class ExecutionWaiter implements OnModuleInit, OnModuleDestroy {
+export class ExecutionWaiter implements OnModuleInit, OnApplicationShutdown {
   private subscriber?: Redis;
   private readonly waiters = new Map<string, Set<() => void>>();
 
@@ -29,7 +29,8 @@ export class ExecutionWaiter implements OnModuleInit, OnModuleDestroy {
     await this.subscriber.subscribe(executionFinishedChannel(this.config.redisKeyPrefix)).catch(() => undefined);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server has drained, so requests waiting for a result still get it. */
+  onApplicationShutdown(): void {
     this.subscriber?.disconnect();
   }
 

@@ -40,9 +40,9 @@ export class WorkflowsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a workflow (runs already accepted keep the definition they started with)' })
+  @ApiOperation({ summary: 'Change a workflow (runs already accepted keep the definition they started with)', description: 'Activating a workflow is 403 WORKFLOW_LIMIT when your active workflows are already at maxWorkflows (e.g. after a downgrade).' })
   @ApiOkResponse({ type: WorkflowResponse })
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 403, 404)
   async update(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateWorkflowRequest): Promise<WorkflowResponse> {
     const { workflow, webhook } = await this.workflows.update(user, id, body);
     return WorkflowResponse.from(workflow, webhook);

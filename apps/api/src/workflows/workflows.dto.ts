@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import type { StoredStep, WorkflowEntity, WorkflowTrigger } from '@app/database';
-import { PaginationQuery } from '../common/dto/pagination.dto';
+import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
 
 export class TriggerRequest {
   @ApiProperty({ enum: ['manual', 'webhook', 'schedule'], example: 'schedule' })
@@ -120,15 +120,6 @@ export class WorkflowResponse {
   }
 }
 
-export class WorkflowPage {
-  @ApiProperty({ type: [WorkflowResponse] })
-  items: WorkflowResponse[];
-  @ApiProperty()
-  total: number;
-  @ApiProperty()
-  page: number;
-  @ApiProperty()
-  limit: number;
-}
+export class WorkflowPage extends PageOf(WorkflowResponse) {}
 
 export class WorkflowListQuery extends PaginationQuery {}

@@ -9,6 +9,6 @@ import { WorkflowsService } from './workflows.service';
   imports: [CredentialsModule],
   controllers: [WorkflowsController],
   providers: [WorkflowsService, WorkflowDefinitionValidator, WorkflowSchedules],
-  exports: [WorkflowsService],
+  exports: [WorkflowsService, WorkflowSchedules],
 })
 export class WorkflowsModule {}

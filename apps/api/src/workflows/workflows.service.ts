@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { lockOwner } from '@app/admission';
 import { AppConfig } from '@app/config';
 import { UserEntity, WorkflowEntity } from '@app/database';
@@ -85,12 +85,15 @@ export class WorkflowsService {
     let token: string | null = null;
 
     const workflow = await this.dataSource.transaction(async (manager) => {
+      // Owner lock first, in the order a tier change takes it: activation counts against the workflow limit.
+      if (request.active === true) await lockOwner(manager, owner.id);
       const entity = await manager.findOne(WorkflowEntity, { where: { id, ownerId: owner.id }, lock: { mode: 'pessimistic_write' } });
       if (!entity) throw new NotFoundError('Workflow');
       if (request.name !== undefined) entity.name = request.name;
       if (request.description !== undefined) entity.description = request.description;
       if (request.steps !== undefined) entity.steps = request.steps;
       if (request.region !== undefined) entity.region = request.region;
+      if (request.active === true && !entity.active) await assertActivationAllowed(manager, owner.id);
       if (request.active !== undefined) entity.active = request.active;
       if (trigger) {
         entity.trigger = trigger;
@@ -147,6 +150,16 @@ export class WorkflowsService {
   private webhookOf(workflowId: string, token: string): WebhookResponse {
     return { url: `${this.config.publicUrl}/hooks/${workflowId}`, token };
   }
+}
+
+/** Active workflows never exceed maxWorkflows: after a downgrade the ones over the limit stay inactive until there is room. */
+async function assertActivationAllowed(manager: EntityManager, ownerId: string): Promise<void> {
+  // Read under the owner lock, not from the request: a downgrade may have committed since.
+  const owner = await manager.findOneByOrFail(UserEntity, { id: ownerId });
+  const limit = effectiveLimits(owner.tier, owner.customLimits).maxWorkflows;
+  if (limit === null) return;
+  const active = await manager.countBy(WorkflowEntity, { ownerId, active: true });
+  if (!withinLimit(limit, active)) throw new WorkflowLimitError(limit, active);
 }
 
 function newWebhookToken(): string {

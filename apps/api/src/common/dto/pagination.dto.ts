@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type as ClassType } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -28,4 +29,19 @@ export interface Page<T> {
 
 export function toPage<T>(items: T[], total: number, query: PaginationQuery): Page<T> {
   return { items, total, page: query.page, limit: query.limit };
+}
+
+/** The list envelope of DESIGN.md, documented with its item type: `class WorkflowPage extends PageOf(WorkflowResponse) {}`. */
+export function PageOf<T>(item: ClassType<T>): ClassType<Page<T>> {
+  class PageResponse implements Page<T> {
+    @ApiProperty({ type: [item] })
+    items: T[];
+    @ApiProperty({ example: 42 })
+    total: number;
+    @ApiProperty({ example: 1 })
+    page: number;
+    @ApiProperty({ example: 20 })
+    limit: number;
+  }
+  return PageResponse;
 }

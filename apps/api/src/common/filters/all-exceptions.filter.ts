@@ -2,6 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { AppError } from '@app/errors';
+import type { FlowlineMetrics } from '@app/metrics';
+import type { AuthUser } from '../auth-user';
 import { isDependencyUnavailable } from '../errors/dependency-errors';
 
 interface ErrorBody {
@@ -34,11 +36,17 @@ const CODE_BY_STATUS: Record<number, string> = {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly metrics?: FlowlineMetrics) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request & { id?: string }>();
     const { body, headers } = this.toBody(exception, request);
+    // Run-limit rejections are counted by admission (which knows the region); these two are only seen here.
+    if (body.code === 'RATE_LIMIT' || body.code === 'WORKFLOW_LIMIT') {
+      this.metrics?.limitRejections.inc({ code: body.code, region: '', tier: (request as Request & { user?: AuthUser }).user?.tier ?? 'anonymous' });
+    }
 
     if (body.statusCode >= 500) {
       body.errorId = String(request.id ?? '');

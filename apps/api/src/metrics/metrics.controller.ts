@@ -1,0 +1,32 @@
+import { Controller, Get, Headers, Res, UnauthorizedException } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AppConfig } from '@app/config';
+import { FlowlineMetrics, metricsAuthorized } from '@app/metrics';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { Public } from '../common/decorators/public.decorator';
+import { QueueGaugeSampler } from './queue-gauge.sampler';
+
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: FlowlineMetrics,
+    private readonly sampler: QueueGaugeSampler,
+    private readonly config: AppConfig,
+  ) {}
+
+  // Public to the user auth guard: Prometheus authenticates with METRICS_TOKEN when it is set.
+  @Public()
+  @Get()
+  @ApiBearerAuth('metrics-token')
+  @ApiOperation({ summary: 'Prometheus metrics', description: 'When METRICS_TOKEN is set, send it as `Authorization: Bearer <METRICS_TOKEN>`.' })
+  @ApiOkResponse({ description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiErrors(401, 429)
+  async scrape(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
+    if (!metricsAuthorized(this.config.metricsToken, authorization)) throw new UnauthorizedException('A valid metrics token is required');
+    await this.sampler.sample();
+    response.setHeader('Content-Type', this.metrics.contentType);
+    response.send(await this.metrics.render());
+  }
+}

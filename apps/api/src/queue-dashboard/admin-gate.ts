@@ -1,0 +1,40 @@
+import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { NextFunction, Request, Response } from 'express';
+import { AppConfig } from '@app/config';
+import { AuthUsersLoader } from '../auth/auth-users.loader';
+
+export const DASHBOARD_COOKIE = 'flowline_queues';
+export const DASHBOARD_AUDIENCE = 'flowline-queues';
+export const DASHBOARD_SESSION_SECONDS = 900;
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+/**
+ * Guards the bull-board pages and their API: an admin bearer token (the
+ * API's own tokens), or the short-lived dashboard cookie an admin gets from
+ * POST /admin/queues-session (browsers cannot send a bearer header on page loads).
+ */
+export function adminGate(jwt: JwtService, users: AuthUsersLoader, config: AppConfig) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const cookie = cookieValue(req.headers.cookie, DASHBOARD_COOKIE);
+    const [token, audience] = bearer ? [bearer, config.jwt.audience] : [cookie, DASHBOARD_AUDIENCE];
+    if (!token) return next(new UnauthorizedException('Admin credentials required'));
+    jwt
+      .verifyAsync<{ sub?: string }>(token, { algorithms: ['HS256'], issuer: config.jwt.issuer, audience })
+      .then((payload) => (typeof payload.sub === 'string' ? users.loadActive(payload.sub, 'jwt') : null))
+      .then((user) => {
+        if (!user) return next(new UnauthorizedException('Admin credentials required'));
+        if (user.role !== 'admin') return next(new ForbiddenException('The queue dashboard is for admins'));
+        next();
+      })
+      .catch(() => next(new UnauthorizedException('Admin credentials required')));
+  };
+}

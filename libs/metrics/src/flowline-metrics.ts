@@ -1,0 +1,80 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every Flowline metric, on one registry per process. Counters count what
+ * happens in this process (accepts in the api, finishes in the worker);
+ * Prometheus sums them over the fleet.
+ */
+export class FlowlineMetrics {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly executionsAccepted = new Counter({
+    name: 'flowline_executions_accepted_total',
+    help: 'Runs accepted by admission, by region, tier and trigger',
+    labelNames: ['region', 'tier', 'trigger'] as const,
+    registers: [this.registry],
+  });
+
+  readonly executionsFinished = new Counter({
+    name: 'flowline_executions_total',
+    help: 'Executions that reached a final state, by status, region and tier',
+    labelNames: ['status', 'region', 'tier'] as const,
+    registers: [this.registry],
+  });
+
+  readonly limitRejections = new Counter({
+    name: 'flowline_limit_rejections_total',
+    help: 'Requests refused by a tier limit, by code (and region and tier when known)',
+    labelNames: ['code', 'region', 'tier'] as const,
+    registers: [this.registry],
+  });
+
+  readonly executionDuration = new Histogram({
+    name: 'flowline_execution_duration_seconds',
+    help: 'Duration of finished executions',
+    labelNames: ['status', 'region'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+    registers: [this.registry],
+  });
+
+  readonly queueJobs = new Gauge({
+    name: 'flowline_queue_jobs',
+    help: 'Jobs in each region queue by state (sampled at scrape time)',
+    labelNames: ['region', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly regionWorkers = new Gauge({
+    name: 'flowline_region_workers',
+    help: 'Live workers per region (BullMQ worker registry, sampled at scrape time)',
+    labelNames: ['region'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(processName: string) {
+    this.registry.setDefaultLabels({ process: processName });
+    collectDefaultMetrics({ register: this.registry, prefix: 'flowline_process_' });
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+/** Whether a request may read the metrics: open unless METRICS_TOKEN is set. */
+export function metricsAuthorized(token: string | null, authorization: string | undefined): boolean {
+  if (!token) return true;
+  return authorization === `Bearer ${token}`;
+}

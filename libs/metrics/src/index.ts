@@ -1,0 +1,2 @@
+export * from './flowline-metrics';
+export * from './metrics.module';
