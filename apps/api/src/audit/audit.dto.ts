@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsUUID, Matches } from 'class-validator';
 import type { AuditLogEntity, AuditOutcome } from '@app/database';
-import { PaginationQuery } from '../common/dto/pagination.dto';
+import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
 
 export class AuditLogQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only rows of this actor' })
@@ -69,13 +69,4 @@ export class AuditLogResponse {
   }
 }
 
-export class AuditLogPage {
-  @ApiProperty({ type: [AuditLogResponse] })
-  items: AuditLogResponse[];
-  @ApiProperty()
-  total: number;
-  @ApiProperty()
-  page: number;
-  @ApiProperty()
-  limit: number;
-}
+export class AuditLogPage extends PageOf(AuditLogResponse) {}

@@ -2,6 +2,7 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from 
 import { IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { CREDENTIAL_FIELDS, CREDENTIAL_TYPES, CredentialType } from '@app/crypto';
 import type { CredentialEntity } from '@app/database';
+import { PageOf } from '../common/dto/pagination.dto';
 
 export class BearerCredentialData {
   @ApiProperty({ description: 'Sent as `Authorization: Bearer <token>`; printable ASCII, no spaces', maxLength: 8192 })
@@ -90,13 +91,4 @@ export class CredentialResponse {
   }
 }
 
-export class CredentialPage {
-  @ApiProperty({ type: [CredentialResponse] })
-  items: CredentialResponse[];
-  @ApiProperty()
-  total: number;
-  @ApiProperty()
-  page: number;
-  @ApiProperty()
-  limit: number;
-}
+export class CredentialPage extends PageOf(CredentialResponse) {}
