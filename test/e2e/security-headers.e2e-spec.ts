@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { adminPatchUser } from '../support/admin';
 import { HttpClient, HttpResult } from '../support/http-client';
 import { startStack, TestStack } from '../support/test-api';
@@ -7,7 +5,6 @@ import { registerUser, TestUser } from '../support/users';
 
 const STRICT_CSP = "default-src 'self'";
 const ALLOWED_ORIGIN = 'https://app.flowline.example';
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) => existsSync(path));
 
 /** DESIGN.md's header set, value for value. */
 function expectSecurityHeaders(response: HttpResult | Response, label: string, csp = STRICT_CSP): void {
@@ -89,7 +86,7 @@ describe('security headers on every response (real api)', () => {
     const docsCsp = page.headers.get('content-security-policy') ?? '';
     expectSecurityHeaders(page, '/docs', docsCsp);
     const directives = Object.fromEntries(docsCsp.split(';').map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
-    // Inline styles and data: images (the browser test below shows Swagger UI needs both); scripts stay 'self' only.
+    // Inline styles and data: images, which Swagger UI needs (swagger-ui.e2e-spec renders it in Chromium with no CSP violation); scripts stay 'self' only.
     expect(directives).toEqual({
       'default-src': ["'self'"],
       'style-src': ["'self'", "'unsafe-inline'"],
@@ -108,27 +105,6 @@ describe('security headers on every response (real api)', () => {
     expectSecurityHeaders(json, '/docs-json');
     // A path that merely starts with "docs" is not the docs.
     expectSecurityHeaders(await http.get('/docsx'), '/docsx');
-  });
-
-  (CHROMIUM ? it : it.skip)('Swagger UI renders in a browser under that CSP without a single violation', async () => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    try {
-      const page = await browser.newPage();
-      const violations: string[] = [];
-      page.on('console', (message) => {
-        if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-      });
-      await page.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (event) => console.error(`Refused to load: ${event.violatedDirective} ${event.blockedURI}`));
-      });
-      await page.goto(`${stack.api.url}/docs`);
-      await page.waitForSelector('.swagger-ui .info .title', { timeout: 20000 });
-      expect(await page.textContent('.swagger-ui .info .title')).toContain('Flowline API');
-      await page.waitForSelector('.opblock-tag', { timeout: 20000 });
-      expect(violations).toEqual([]);
-    } finally {
-      await browser.close();
-    }
   });
 
   describe('CORS from the allow-list only', () => {
