@@ -13,7 +13,8 @@ import pg from 'pg';
 
 // FLOWLINE_DEFAULT_DATABASE_URL is undocumented: tests use it to exercise the embedded fallback.
 const DEFAULT_DATABASE_URL = process.env.FLOWLINE_DEFAULT_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/flowline';
-const PG_DIR = resolve('.data/postgres');
+// FLOWLINE_DATA_DIR is undocumented too: tests keep the embedded server's files in a temp folder.
+const PG_DIR = resolve(process.env.FLOWLINE_DATA_DIR || '.data', 'postgres');
 const PG_PORT = 54329;
 const EMBEDDED_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/flowline`;
 const HEALTH_TIMEOUT_MS = 60_000;
@@ -137,7 +138,7 @@ function startChild(tag, script, env, color) {
 // A Ctrl-C reaches every process in the terminal's process group; PostgreSQL must outlive the
 // api and workers while they drain, so it runs under a helper (this script) in its own group.
 function startEmbeddedPostgres() {
-  log(`no PostgreSQL answers at ${redact(DEFAULT_DATABASE_URL)}; starting an embedded one on port ${PG_PORT} (data in .data/postgres)`);
+  log(`no PostgreSQL answers at ${redact(DEFAULT_DATABASE_URL)}; starting an embedded one on port ${PG_PORT} (data in ${PG_DIR})`);
   const helper = spawn(process.execPath, [fileURLToPath(import.meta.url), '--embedded-postgres'], { detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   keeper = watch(helper, 'postgres', 90);
   return new Promise((ready, failed) => {

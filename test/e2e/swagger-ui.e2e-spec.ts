@@ -2,7 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import { startStack, TestStack } from '../support/test-api';
-import { registerUser } from '../support/users';
+import { TEST_ADMIN } from '../support/admin';
+import { loginAs, registerUser } from '../support/users';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
@@ -64,5 +65,25 @@ describe('Swagger UI in a real browser (headless Chromium)', () => {
     // eslint-disable-next-line no-console
     console.log(`Swagger UI screenshot saved as test artifact: ${screenshot}`);
     expect(problems).toEqual([]);
+  });
+
+  it('an admin authorizes in the UI and calls an admin endpoint', async () => {
+    const adminToken = await loginAs(stack.api.http, TEST_ADMIN.email, TEST_ADMIN.password);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
+    await page.goto(`${stack.api.url}/docs`, { waitUntil: 'networkidle' });
+    await page.click('button.authorize');
+    const bearer = page.locator('.auth-container').filter({ hasText: 'bearer' }).first();
+    await bearer.locator('input').fill(adminToken);
+    await bearer.locator('button.authorize').click();
+    await page.click('button.btn-done, .close-modal');
+
+    const listUsers = page.locator('#operations-admin-AdminController_listUsers');
+    await listUsers.locator('.opblock-summary').click();
+    await listUsers.locator('button.try-out__btn').click();
+    await listUsers.locator('button.execute').click();
+    const status = listUsers.locator('.live-responses-table .response .response-col_status').first();
+    await status.waitFor();
+    expect((await status.innerText()).trim()).toBe('200');
+    expect(await listUsers.locator('.live-responses-table .microlight').first().innerText()).toContain(TEST_ADMIN.email);
   });
 });

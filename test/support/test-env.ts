@@ -32,6 +32,8 @@ export function baseTestEnv(overrides: RawEnv = {}): RawEnv {
     ADMIN_EMAIL: 'admin@flowline.test',
     ADMIN_PASSWORD: 'admin-password-for-tests',
     MIGRATIONS_RUN: 'false',
+    // Test files run in parallel, each with several processes, on one PostgreSQL (max_connections 100).
+    DATABASE_POOL_SIZE: '6',
     ...overrides,
   };
 }

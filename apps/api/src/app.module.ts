@@ -8,6 +8,7 @@ import { DatabaseModule } from '@app/database';
 import { httpLoggerOptions } from '@app/logging';
 import { RedisModule } from '@app/redis';
 import { AdminModule } from './admin/admin.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -56,6 +57,7 @@ export class AppModule implements NestModule {
         AuditModule,
         CredentialsModule,
         BillingModule,
+        AnalyticsModule,
       ],
       providers: [
         DatabaseMigrator,

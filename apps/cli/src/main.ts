@@ -1,18 +1,19 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { DataSource } from 'typeorm';
-import { ConfigValidationError, loadConfigFromEnvironment } from '@app/config';
+import { AppConfig, ConfigValidationError, loadConfigFromEnvironment } from '@app/config';
 import { EnvelopeCipher } from '@app/crypto';
 import { buildDataSourceOptions, runMigrationsLocked } from '@app/database';
 import { createAdmin } from './create-admin.command';
 import { rotateCredentialKeys } from './rotate-keys.command';
 import { printStatus } from './status.command';
+import { RetentionPurger } from '@app/retention';
 
-async function withDataSource<T>(work: (dataSource: DataSource) => Promise<T>): Promise<T> {
+async function withDataSource<T>(work: (dataSource: DataSource, config: AppConfig) => Promise<T>): Promise<T> {
   const config = loadConfigFromEnvironment();
   const dataSource = await new DataSource(buildDataSourceOptions({ url: config.databaseUrl, applicationName: 'flowline-cli', poolSize: 2 })).initialize();
   try {
-    return await work(dataSource);
+    return await work(dataSource, config);
   } finally {
     await dataSource.destroy();
   }
@@ -57,6 +58,23 @@ program
   .description('Show each region queue (workers, waiting, active, failed) and executions by status')
   .action(async () => {
     await withDataSource((dataSource) => printStatus(loadConfigFromEnvironment(), dataSource));
+  });
+
+program
+  .command('purge')
+  .description("Delete data past its retention now (executions older than each owner's retentionDays), as the workers' scheduled job does")
+  .action(async () => {
+    const report = await withDataSource((dataSource, config) =>
+      new RetentionPurger(dataSource, { batchSize: config.retentionBatchSize, batchPauseMs: config.retentionBatchPauseMs }).purge({
+        waitForLock: true,
+        onWaiting: () => console.log('Another purge is running; waiting for it to finish'),
+        onProgress: ({ section, batch, deleted, sectionDeleted }) => console.log(`${section}: batch ${batch} deleted ${deleted} rows (${sectionDeleted} so far)`),
+      }),
+    );
+    for (const [section, result] of Object.entries(report.sections)) {
+      console.log(`${section}: ${result.deleted} rows deleted for ${result.owners} owners in ${result.batches} batches`);
+    }
+    console.log(`Purge done in ${report.durationMs} ms: ${report.deleted} rows deleted`);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -14,6 +14,7 @@ import { ExecutionProcessor } from './execution.processor';
 import { RegionWorkerHost } from './region-worker.host';
 import { MaintenanceHost } from './maintenance/maintenance.host';
 import { Reconciler } from './maintenance/reconciler.service';
+import { RetentionService } from './maintenance/retention.service';
 import { ScheduledTickHandler } from './scheduled-tick.handler';
 import { WorkerHttpServer } from './worker-http.server';
 
@@ -40,6 +41,7 @@ export class WorkerModule {
         RegionWorkerHost,
         WorkerHttpServer,
         Reconciler,
+        RetentionService,
         MaintenanceHost,
       ],
     };

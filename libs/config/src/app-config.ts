@@ -14,6 +14,8 @@ export abstract class AppConfig {
   abstract readonly publicUrl: string;
   abstract readonly databaseUrl: string;
   abstract readonly migrationsRun: boolean;
+  /** PostgreSQL connections per process (api or worker). */
+  abstract readonly databasePoolSize: number;
   abstract readonly redisUrl: string;
   /** Prefix of every Redis key this deployment writes (queues, counters). */
   abstract readonly redisKeyPrefix: string;
@@ -63,6 +65,10 @@ export abstract class AppConfig {
   abstract readonly executionTimeoutMs: number;
   abstract readonly metricsToken: string | null;
   abstract readonly retentionCron: string;
+  /** Rows deleted per retention transaction, so no purge holds locks for long. */
+  abstract readonly retentionBatchSize: number;
+  /** Pause between retention batches, leaving room for live traffic. */
+  abstract readonly retentionBatchPauseMs: number;
   /** How often workers look for orphaned runs and start waiting ones. */
   abstract readonly reconcileIntervalMs: number;
   abstract readonly auditRetentionDays: number;

@@ -84,4 +84,10 @@ describe('parseConfig', () => {
   it('refuses a wildcard CORS origin', () => {
     expect(problems({ ...valid, CORS_ORIGINS: '*' })).toEqual(['CORS_ORIGINS: must list origins; * is not allowed']);
   });
+
+  it('takes the retention schedule and batch size, refusing a malformed cron', () => {
+    expect(parseConfig(valid)).toMatchObject({ retentionCron: '0 * * * *', retentionBatchSize: 5000, retentionBatchPauseMs: 50 });
+    expect(parseConfig({ ...valid, RETENTION_CRON: '*/2 * * * * *', RETENTION_BATCH_SIZE: '100' })).toMatchObject({ retentionCron: '*/2 * * * * *', retentionBatchSize: 100 });
+    expect(problems({ ...valid, RETENTION_CRON: 'every hour', RETENTION_BATCH_SIZE: '0' }).map((problem) => problem.split(':')[0]).sort()).toEqual(['RETENTION_BATCH_SIZE', 'RETENTION_CRON']);
+  });
 });

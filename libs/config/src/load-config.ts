@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { CronExpressionParser } from 'cron-parser';
 import { parse as parseDotenv } from 'dotenv';
 import { AppConfig, EncryptionKey, LogLevel, NodeEnv } from './app-config';
 import { parseDurationSeconds } from './duration';
@@ -107,6 +108,7 @@ export function parseConfig(env: RawEnv): AppConfig {
     publicUrl,
     databaseUrl: reader.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
     migrationsRun: reader.bool('MIGRATIONS_RUN', true),
+    databasePoolSize: reader.int('DATABASE_POOL_SIZE', 20, 1, 500),
     redisUrl,
     redisKeyPrefix: reader.string('REDIS_KEY_PREFIX', 'flowline'),
     regions,
@@ -149,7 +151,9 @@ export function parseConfig(env: RawEnv): AppConfig {
     trustProxy,
     executionTimeoutMs: reader.int('EXECUTION_TIMEOUT_MS', 300000, 1000, 86_400_000),
     metricsToken: reader.optionalString('METRICS_TOKEN'),
-    retentionCron: reader.string('RETENTION_CRON', '0 * * * *'),
+    retentionCron: parseCron(reader, 'RETENTION_CRON', '0 * * * *'),
+    retentionBatchSize: reader.int('RETENTION_BATCH_SIZE', 5000, 1, 100_000),
+    retentionBatchPauseMs: reader.int('RETENTION_BATCH_PAUSE_MS', 50, 0, 60_000),
     reconcileIntervalMs: reader.int('RECONCILE_INTERVAL_MS', 15000, 500, 3_600_000),
     auditRetentionDays: reader.int('AUDIT_RETENTION_DAYS', 365, 1, 36500),
     loginProtection: {
@@ -161,6 +165,17 @@ export function parseConfig(env: RawEnv): AppConfig {
   if (config.corsOrigins.includes('*')) reader.fail('CORS_ORIGINS', 'must list origins; * is not allowed');
   if (reader.errors.length > 0) throw new ConfigValidationError(reader.errors);
   return config;
+}
+
+function parseCron(reader: EnvReader, name: string, fallback: string): string {
+  const value = reader.string(name, fallback);
+  try {
+    CronExpressionParser.parse(value, { tz: 'UTC' });
+  } catch {
+    reader.fail(name, 'must be a cron expression, e.g. "0 * * * *" (an optional leading field gives seconds)');
+    return fallback;
+  }
+  return value;
 }
 
 function parseRegionsFrom(reader: EnvReader, env: RawEnv): { regions: string[]; defaultRegion: string } {

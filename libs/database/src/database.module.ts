@@ -14,7 +14,7 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => ({
-            ...buildDataSourceOptions({ url: config.databaseUrl, applicationName }),
+            ...buildDataSourceOptions({ url: config.databaseUrl, applicationName, poolSize: config.databasePoolSize }),
             // Connect lazily-tolerant: the app must boot and answer 503 while PostgreSQL is down.
             retryAttempts: 0,
           }),

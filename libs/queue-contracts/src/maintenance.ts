@@ -3,4 +3,6 @@ export const MAINTENANCE_QUEUE = 'maintenance';
 
 export enum MaintenanceJob {
   Reconcile = 'reconcile',
+  /** Deletes data past its retention (libs/retention); schedule from RETENTION_CRON. */
+  Retention = 'retention',
 }

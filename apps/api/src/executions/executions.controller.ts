@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { effectiveLimits } from '@app/tier-policy';
 import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -14,20 +15,20 @@ export class ExecutionsController {
   constructor(private readonly executions: ExecutionsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your executions, newest first, with filters' })
+  @ApiOperation({ summary: 'Your executions, newest first, with filters', description: "Only executions inside your tier's retention window (retentionDays)." })
   @ApiOkResponse({ type: ExecutionPage })
   @ApiErrors(400)
   async list(@CurrentUser() user: AuthUser, @Query() query: ExecutionListQuery): Promise<ExecutionPage> {
-    const [items, total] = await this.executions.list(user.id, query);
+    const [items, total] = await this.executions.list(user.id, query, effectiveLimits(user.tier, user.customLimits).retentionDays);
     return toPage(items.map((execution) => ExecutionResponse.from(execution)), total, query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One execution with its step results' })
+  @ApiOperation({ summary: 'One execution with its step results', description: "404 once it is older than your tier's retention window." })
   @ApiOkResponse({ type: ExecutionResponse })
   @ApiErrors(400, 404)
   async get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ExecutionResponse> {
-    const execution = await this.executions.get(user.id, id);
+    const execution = await this.executions.get(user.id, id, effectiveLimits(user.tier, user.customLimits).retentionDays);
     return ExecutionResponse.from(execution, await this.executions.stepsOf(id));
   }
 

@@ -1,14 +1,21 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import Redis from 'ioredis';
-import { Between, DataSource, FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
+import { And, Between, DataSource, FindOperator, FindOptionsWhere, LessThan, MoreThanOrEqual, Raw, Repository } from 'typeorm';
 import { WaitingRunsPromoter } from '@app/admission';
 import { AppConfig } from '@app/config';
 import { ExecutionEntity, ExecutionStatus, ExecutionStepEntity } from '@app/database';
 import { AppError, NotFoundError } from '@app/errors';
 import { cancelChannel, RegionQueues } from '@app/queue-contracts';
 import { MAIN_REDIS } from '@app/redis';
+import type { Limit } from '@app/tier-policy';
 import { ExecutionListQuery } from './executions.dto';
+
+/** Rows inside the owner's retention window (null = unlimited), by the database clock, as the purge sees it. */
+function withinRetention(retentionDays: Limit): FindOperator<Date> | undefined {
+  if (retentionDays === null) return undefined;
+  return Raw((column) => `${column} >= now() - make_interval(days => :retentionDays)`, { retentionDays });
+}
 
 @Injectable()
 export class ExecutionsService {
@@ -24,18 +31,26 @@ export class ExecutionsService {
     private readonly config: AppConfig,
   ) {}
 
-  list(ownerId: string, query: ExecutionListQuery): Promise<[ExecutionEntity[], number]> {
+  list(ownerId: string, query: ExecutionListQuery, retentionDays: Limit): Promise<[ExecutionEntity[], number]> {
     const where: FindOptionsWhere<ExecutionEntity> = { ownerId };
     if (query.workflowId) where.workflowId = query.workflowId;
     if (query.status) where.status = query.status;
-    if (query.from && query.to) where.createdAt = Between(query.from, query.to);
-    else if (query.from) where.createdAt = MoreThanOrEqual(query.from);
-    else if (query.to) where.createdAt = LessThan(query.to);
+    let range: FindOperator<Date> | undefined;
+    if (query.from && query.to) range = Between(query.from, query.to);
+    else if (query.from) range = MoreThanOrEqual(query.from);
+    else if (query.to) range = LessThan(query.to);
+    const retained = withinRetention(retentionDays);
+    const created = range && retained ? And(range, retained) : (range ?? retained);
+    if (created) where.createdAt = created;
     return this.executions.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, skip: (query.page - 1) * query.limit, take: query.limit });
   }
 
-  async get(ownerId: string, id: string): Promise<ExecutionEntity> {
-    const execution = await this.executions.findOneBy({ id, ownerId });
+  /** `retentionDays` hides what the owner's tier no longer keeps (readers pass it; internal callers may not). */
+  async get(ownerId: string, id: string, retentionDays: Limit = null): Promise<ExecutionEntity> {
+    const where: FindOptionsWhere<ExecutionEntity> = { id, ownerId };
+    const retained = withinRetention(retentionDays);
+    if (retained) where.createdAt = retained;
+    const execution = await this.executions.findOneBy(where);
     if (!execution) throw new NotFoundError('Execution');
     return execution;
   }

@@ -4,6 +4,7 @@ import { AppConfig } from '@app/config';
 import { MAINTENANCE_QUEUE, MaintenanceJob } from '@app/queue-contracts';
 import { createRedis, failFastRedisOptions, workerRedisOptions } from '@app/redis';
 import { Reconciler } from './reconciler.service';
+import { RetentionService } from './retention.service';
 
 /**
  * Every worker process consumes the maintenance queue at concurrency 1; the
@@ -19,6 +20,7 @@ export class MaintenanceHost implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly config: AppConfig,
     private readonly reconciler: Reconciler,
+    private readonly retention: RetentionService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -28,12 +30,16 @@ export class MaintenanceHost implements OnApplicationBootstrap, OnApplicationShu
     await this.queue
       .upsertJobScheduler(MaintenanceJob.Reconcile, { every: this.config.reconcileIntervalMs }, { name: MaintenanceJob.Reconcile, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } })
       .catch((error: Error) => this.logger.warn(`Could not schedule reconciliation: ${error.message}`));
+    await this.queue
+      .upsertJobScheduler(MaintenanceJob.Retention, { pattern: this.config.retentionCron, tz: 'UTC' }, { name: MaintenanceJob.Retention, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } })
+      .catch((error: Error) => this.logger.warn(`Could not schedule the retention purge: ${error.message}`));
     this.worker = new Worker(MAINTENANCE_QUEUE, (job) => this.run(job.name), { connection: createRedis(this.config.redisUrl, workerRedisOptions()), prefix, concurrency: 1 });
     this.worker.on('error', (error) => this.logger.warn(`Maintenance queue problem: ${error.message}`));
   }
 
   private async run(name: string): Promise<unknown> {
     if (name === MaintenanceJob.Reconcile) return this.reconciler.reconcile();
+    if (name === MaintenanceJob.Retention) return this.retention.purge();
     this.logger.warn(`Unknown maintenance job ${name}`);
     return null;
   }

@@ -1,0 +1,3 @@
+export * from './execution-retention.task';
+export * from './retention-purger';
+export * from './retention.types';
