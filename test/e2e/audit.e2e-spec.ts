@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TEST_ADMIN } from '../support/admin';
 import { sql } from '../support/database';
 import { HttpClient } from '../support/http-client';
+import { runCli } from '../support/processes';
 import { startStack, TestStack } from '../support/test-api';
 import { loginAs, registerUser, TestUser } from '../support/users';
 
@@ -236,6 +237,17 @@ describe('audit log (real api, PostgreSQL)', () => {
       await expect(asApp('DELETE FROM audit_logs WHERE id = $1', [young.id])).rejects.toThrow(/retention window/);
       expect(await asApp(`DELETE FROM audit_logs WHERE at < now() - interval '30 days' RETURNING id`)).toEqual([{ id: old.id }]);
       expect(await asApp('SELECT id FROM audit_logs WHERE id = $1', [young.id])).toHaveLength(1);
+    });
+
+    it('the retention purge (npm run cli -- purge, and the workers\' scheduled job) removes exactly the rows past the window, in batches', async () => {
+      const old = await asApp(`INSERT INTO audit_logs (action, at) SELECT 'auth.login', now() - interval '40 days' FROM generate_series(1, 3) RETURNING id`);
+      const [young] = await asApp(`INSERT INTO audit_logs (action, at) VALUES ('auth.login', now() - interval '10 days') RETURNING id`);
+      const before = (await asApp('SELECT count(*)::int AS count FROM audit_logs'))[0].count as number;
+      const { code, output } = await runCli({ ...stack.env, RETENTION_BATCH_SIZE: '2' }, ['purge']);
+      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('auditLogs: 3 rows deleted for 0 owners in 2 batches') });
+      expect(await asApp('SELECT id FROM audit_logs WHERE id = ANY($1)', [old.map((row) => row.id)])).toEqual([]);
+      expect(await asApp('SELECT id FROM audit_logs WHERE id = $1', [young.id])).toHaveLength(1);
+      expect((await asApp('SELECT count(*)::int AS count FROM audit_logs'))[0].count).toBe(before - 3);
     });
   });
 });

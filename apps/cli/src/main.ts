@@ -62,7 +62,7 @@ program
 
 program
   .command('purge')
-  .description("Delete data past its retention now (executions older than each owner's retentionDays), as the workers' scheduled job does")
+  .description("Delete data past its retention now (executions older than each owner's retentionDays, audit rows older than AUDIT_RETENTION_DAYS), as the workers' scheduled job does")
   .action(async () => {
     const report = await withDataSource((dataSource, config) =>
       new RetentionPurger(dataSource, { batchSize: config.retentionBatchSize, batchPauseMs: config.retentionBatchPauseMs }).purge({
