@@ -10,12 +10,14 @@ import { RedisModule } from '@app/redis';
 import { AdminModule } from './admin/admin.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { GlobalAuthGuard } from './common/guards/global-auth.guard';
 import { HttpDrain } from './common/http-drain.service';
 import { RolesGuard } from './common/guards/roles.guard';
 import { JsonBodyMiddleware } from './common/middleware/json-body.middleware';
+import { CredentialsModule } from './credentials/credentials.module';
 import { DatabaseMigrator } from './database-migrator';
 import { HealthModule } from './health/health.module';
 import { ApiMetricsModule } from './metrics/metrics.module';
@@ -52,6 +54,8 @@ export class AppModule implements NestModule {
         WorkflowsModule,
         RunsModule,
         ExecutionsModule,
+        AuditModule,
+        CredentialsModule,
         BillingModule,
         AnalyticsModule,
       ],

@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { DataSource } from 'typeorm';
 import { AppConfig, ConfigValidationError, loadConfigFromEnvironment } from '@app/config';
+import { EnvelopeCipher } from '@app/crypto';
 import { buildDataSourceOptions, runMigrationsLocked } from '@app/database';
 import { createAdmin } from './create-admin.command';
+import { rotateCredentialKeys } from './rotate-keys.command';
 import { printStatus } from './status.command';
 import { RetentionPurger } from '@app/retention';
 
@@ -28,6 +30,22 @@ program
   });
 
 program
+  .command('rotate-keys')
+  .description('Re-encrypt every credential with the active (last) key of ENCRYPTION_KEYS; safe to run again')
+  .option('--batch-size <n>', 'rows per transaction', '500')
+  .action(async (options: { batchSize: string }) => {
+    const batchSize = Number(options.batchSize);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10000) throw new Error('--batch-size must be a whole number from 1 to 10000');
+    const cipher = new EnvelopeCipher(loadConfigFromEnvironment().encryptionKeys);
+    const report = await withDataSource((dataSource) => rotateCredentialKeys(dataSource, cipher, batchSize, (line) => console.log(line)));
+    console.log(`Re-encrypted ${report.moved} credential row(s) with key ${report.activeKeyId}`);
+    if (report.failed.length > 0) {
+      // Ids only: nothing about the rows' content.
+      throw new Error(`${report.failed.length} credential row(s) could not be decrypted with the configured keys and were left as they are: ${report.failed.join(', ')}`);
+    }
+  });
+
+program
   .command('create-admin')
   .description('Create an admin (or promote an account); the password is read from standard input')
   .requiredOption('--email <email>', 'email of the admin')
@@ -44,7 +62,7 @@ program
 
 program
   .command('purge')
-  .description("Delete data past its retention now (executions older than each owner's retentionDays), as the workers' scheduled job does")
+  .description("Delete data past its retention now (executions older than each owner's retentionDays, audit rows older than AUDIT_RETENTION_DAYS), as the workers' scheduled job does")
   .action(async () => {
     const report = await withDataSource((dataSource, config) =>
       new RetentionPurger(dataSource, { batchSize: config.retentionBatchSize, batchPauseMs: config.retentionBatchPauseMs }).purge({

@@ -7,6 +7,7 @@ import { runWorkflow, StepDefinition } from '@app/engine';
 import { executionFinishedChannel, ExecuteWorkflowJob } from '@app/queue-contracts';
 import { MAIN_REDIS } from '@app/redis';
 import { CancelListener } from './cancel-listener.service';
+import { CredentialResolver } from './credential-resolver';
 import { ExecutionRecorder } from './execution-recorder';
 
 /**
@@ -22,6 +23,7 @@ export class ExecutionProcessor {
   constructor(
     private readonly recorder: ExecutionRecorder,
     private readonly cancels: CancelListener,
+    private readonly credentials: CredentialResolver,
     private readonly promoter: WaitingRunsPromoter,
     @Inject(MAIN_REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
@@ -46,6 +48,7 @@ export class ExecutionProcessor {
         timeoutMs: this.config.executionTimeoutMs,
         completed,
         http: { allowPrivate: this.config.httpStepAllowPrivate },
+        resolveCredential: (credentialId) => this.credentials.headersFor(execution.ownerId, credentialId),
         onStepFinished: (step) => this.recorder.recordStep(execution.id, delivery, positions.get(step.id) ?? 0, step),
       });
       const ran = new Set(completed.map((step) => step.id));

@@ -2,11 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdmissionModule } from '@app/admission';
 import { AppConfig, ConfigModule } from '@app/config';
+import { EnvelopeCipher } from '@app/crypto';
 import { MetricsModule } from '@app/metrics';
 import { DatabaseModule } from '@app/database';
 import { baseLoggerOptions } from '@app/logging';
 import { RedisModule } from '@app/redis';
 import { CancelListener } from './cancel-listener.service';
+import { CredentialResolver } from './credential-resolver';
 import { ExecutionRecorder } from './execution-recorder';
 import { ExecutionProcessor } from './execution.processor';
 import { RegionWorkerHost } from './region-worker.host';
@@ -29,7 +31,19 @@ export class WorkerModule {
         RedisModule,
         AdmissionModule,
       ],
-      providers: [ExecutionRecorder, CancelListener, ExecutionProcessor, ScheduledTickHandler, RegionWorkerHost, WorkerHttpServer, Reconciler, RetentionService, MaintenanceHost],
+      providers: [
+        { provide: EnvelopeCipher, inject: [AppConfig], useFactory: (config: AppConfig) => new EnvelopeCipher(config.encryptionKeys) },
+        CredentialResolver,
+        ExecutionRecorder,
+        CancelListener,
+        ExecutionProcessor,
+        ScheduledTickHandler,
+        RegionWorkerHost,
+        WorkerHttpServer,
+        Reconciler,
+        RetentionService,
+        MaintenanceHost,
+      ],
     };
   }
 }

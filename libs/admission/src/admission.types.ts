@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { CustomLimits, ExecutionEntity, ExecutionTrigger, Tier, WorkflowEntity } from '@app/database';
 
 export interface AdmissionOwner {
@@ -17,6 +18,8 @@ export interface AdmissionRequest {
   region?: string | null;
   whenBusy?: WhenBusy;
   requestId?: string;
+  /** Runs inside the admission transaction, after the execution row is written (e.g. the audit row). */
+  onAdmitted?: (manager: EntityManager, execution: ExecutionEntity) => Promise<void>;
 }
 
 export interface Admitted {

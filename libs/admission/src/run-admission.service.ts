@@ -82,6 +82,7 @@ export class RunAdmission {
         [row.id, row.ownerId, row.workflowId, row.status, row.trigger, row.region, row.queue, row.priority, JSON.stringify(row.definition), JSON.stringify(row.input), row.requestId],
       )) as { created_at: Date }[];
       row.createdAt = inserted.created_at;
+      await request.onAdmitted?.(manager, row);
       return row;
     });
   }

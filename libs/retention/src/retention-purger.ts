@@ -1,17 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { AuditLogRetentionTask } from './audit-log-retention.task';
 import { ExecutionRetentionTask } from './execution-retention.task';
 import { RetentionOptions, RetentionProgress, RetentionReport, RetentionSectionReport, RetentionTask } from './retention.types';
 
 /** Session advisory lock: one purge at a time across workers and the CLI. */
 const PURGE_LOCK_ID = 7_114_008;
 
-/**
- * The retention tasks, in order. Extension point: audit-log retention
- * (AUDIT_RETENTION_DAYS) joins here as a task with section `auditLogs`.
- */
+/** The retention tasks, in order. */
 export function defaultRetentionTasks(): RetentionTask[] {
-  return [new ExecutionRetentionTask()];
+  return [new ExecutionRetentionTask(), new AuditLogRetentionTask()];
 }
 
 export interface PurgeRun {

@@ -8,8 +8,8 @@ export interface RetentionSectionReport {
 }
 
 /**
- * The result of one purge, one named section per task (`executions`, and
- * later `auditLogs`), so the worker's job result and the CLI say exactly what
+ * The result of one purge, one named section per task (`executions`,
+ * `auditLogs`), so the worker's job result and the CLI say exactly what
  * went where.
  */
 export interface RetentionReport {

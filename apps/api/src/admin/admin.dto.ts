@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import type { Tier, UserRole } from '@app/database';
 import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
 import { AdminUserResponse } from '../users/users.dto';
@@ -43,6 +43,7 @@ export class AdminUpdateUserRequest {
   @ApiPropertyOptional({ type: CustomLimitsRequest, nullable: true, description: 'Replaces the overrides; null removes them all' })
   @IsOptional()
   @nullable
+  @IsObject()
   @ValidateNested()
   @Type(() => CustomLimitsRequest)
   customLimits?: CustomLimitsRequest | null;
@@ -51,6 +52,7 @@ export class AdminUpdateUserRequest {
   @IsOptional()
   @nullable
   @IsString()
+  @MaxLength(64)
   preferredRegion?: string | null;
 
   @ApiPropertyOptional()

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { ApiKeyEntity } from '@app/database';
+import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { NotFoundError } from '@app/errors';
 import { toAuthUser } from '../auth/auth-users.loader';
@@ -16,11 +17,19 @@ function hashKey(key: string): string {
 
 @Injectable()
 export class ApiKeysService {
-  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+  constructor(
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   async create(ownerId: string, name: string): Promise<{ entity: ApiKeyEntity; key: string }> {
     const key = KEY_PREFIX + randomBytes(32).toString('base64url');
-    const entity = await this.keys.save(this.keys.create({ ownerId, name, prefix: key.slice(0, 8), keyHash: hashKey(key) }));
+    const entity = await this.dataSource.transaction(async (manager) => {
+      const saved = await manager.save(manager.create(ApiKeyEntity, { ownerId, name, prefix: key.slice(0, 8), keyHash: hashKey(key) }));
+      await this.audit.record({ actorId: ownerId, action: 'api_key.create', targetType: 'api_key', targetId: saved.id, metadata: { name } }, manager);
+      return saved;
+    });
     return { entity, key };
   }
 
@@ -29,10 +38,13 @@ export class ApiKeysService {
   }
 
   async delete(ownerId: string, id: string): Promise<ApiKeyEntity> {
-    const key = await this.keys.findOneBy({ id, ownerId });
-    if (!key) throw new NotFoundError('API key');
-    await this.keys.delete({ id, ownerId });
-    return key;
+    return this.dataSource.transaction(async (manager) => {
+      const key = await manager.findOne(ApiKeyEntity, { where: { id, ownerId }, lock: { mode: 'pessimistic_write' } });
+      if (!key) throw new NotFoundError('API key');
+      await manager.delete(ApiKeyEntity, { id, ownerId });
+      await this.audit.record({ actorId: ownerId, action: 'api_key.delete', targetType: 'api_key', targetId: id, metadata: { name: key.name } }, manager);
+      return key;
+    });
   }
 
   /** The key's owner, if the key exists and the owner is not disabled. */

@@ -15,6 +15,7 @@ import {
 } from '@app/database';
 import { NotFoundError } from '@app/errors';
 import { effectiveLimits, Limit } from '@app/tier-policy';
+import { AuditService } from '../audit/audit.service';
 import { WorkflowSchedules } from '../workflows/workflow-schedules.service';
 
 /** A user's plan, locked for the rest of the transaction. */
@@ -69,6 +70,7 @@ export class SubscriptionChangesService {
     private readonly dataSource: DataSource,
     private readonly schedules: WorkflowSchedules,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   /** Opens a transaction unless the caller passes its own. */
@@ -147,22 +149,28 @@ export class SubscriptionChangesService {
     return updated.map(({ id, name }) => ({ id, name }));
   }
 
-  /**
-   * AUDIT: the single call site for `billing.tier_change`. Once AuditService
-   * (apps/api/src/audit) lands, replace the log line with
-   *   await this.audit.record({ actorId: change.actor.id ?? null, action: 'billing.tier_change', targetType: 'user',
-   *     targetId: change.userId, metadata: { from: change.fromTier, to: change.toTier, source: change.actor.type,
-   *     providerEventId: change.actor.providerEventId ?? null, deactivatedWorkflowIds: change.deactivated.map((w) => w.id) } }, manager);
-   * passing `manager` so the audit row commits or rolls back with the change.
-   */
+  /** The single call site for `billing.tier_change`: in the change's transaction, so the row commits or rolls back with it. */
   private async recordTierChange(
-    _manager: EntityManager,
+    manager: EntityManager,
     change: { userId: string; actor: ChangeActor; fromTier: Tier; toTier: Tier; deactivated: DeactivatedWorkflow[] },
   ): Promise<void> {
-    this.logger.log(
-      { userId: change.userId, actorType: change.actor.type, actorId: change.actor.id ?? null, providerEventId: change.actor.providerEventId ?? null, from: change.fromTier, to: change.toTier, deactivated: change.deactivated.length },
-      'tier changed',
+    await this.audit.record(
+      {
+        actorId: change.actor.id ?? null,
+        action: 'billing.tier_change',
+        targetType: 'user',
+        targetId: change.userId,
+        metadata: {
+          from: change.fromTier,
+          to: change.toTier,
+          source: change.actor.type,
+          providerEventId: change.actor.providerEventId ?? null,
+          deactivatedWorkflowIds: change.deactivated.map((workflow) => workflow.id),
+        },
+      },
+      manager,
     );
+    this.logger.log({ userId: change.userId, actorType: change.actor.type, from: change.fromTier, to: change.toTier, deactivated: change.deactivated.length }, 'tier changed');
   }
 }
 

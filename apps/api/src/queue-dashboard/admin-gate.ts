@@ -2,6 +2,8 @@ import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '@app/config';
+import { AuditService } from '../audit/audit.service';
+import { requestContextOf } from '../audit/request-context';
 import { AuthUsersLoader } from '../auth/auth-users.loader';
 
 export const DASHBOARD_COOKIE = 'flowline_queues';
@@ -21,7 +23,7 @@ function cookieValue(header: string | undefined, name: string): string | undefin
  * API's own tokens), or the short-lived dashboard cookie an admin gets from
  * POST /admin/queues-session (browsers cannot send a bearer header on page loads).
  */
-export function adminGate(jwt: JwtService, users: AuthUsersLoader, config: AppConfig) {
+export function adminGate(jwt: JwtService, users: AuthUsersLoader, config: AppConfig, audit: AuditService) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const cookie = cookieValue(req.headers.cookie, DASHBOARD_COOKIE);
@@ -32,7 +34,13 @@ export function adminGate(jwt: JwtService, users: AuthUsersLoader, config: AppCo
       .then((payload) => (typeof payload.sub === 'string' ? users.loadActive(payload.sub, 'jwt') : null))
       .then((user) => {
         if (!user) return next(new UnauthorizedException('Admin credentials required'));
-        if (user.role !== 'admin') return next(new ForbiddenException('The queue dashboard is for admins'));
+        if (user.role !== 'admin') {
+          const route = `${req.method} ${(req.originalUrl ?? req.url).split('?')[0].slice(0, 200)}`;
+          return void audit
+            .record({ actorId: user.id, action: 'admin.access_denied', targetType: 'route', targetId: route, outcome: 'denied', context: requestContextOf(req) })
+            .catch(() => undefined)
+            .then(() => next(new ForbiddenException('The queue dashboard is for admins')));
+        }
         next();
       })
       .catch(() => next(new UnauthorizedException('Admin credentials required')));

@@ -6,6 +6,7 @@ import { getQueueToken } from '@nestjs/bull-shared';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@app/config';
 import { RegionQueues, regionQueueName } from '@app/queue-contracts';
+import { AuditService } from '../audit/audit.service';
 import { AuthModule } from '../auth/auth.module';
 import { AuthUsersLoader } from '../auth/auth-users.loader';
 import { adminGate } from './admin-gate';
@@ -31,11 +32,11 @@ export class QueueDashboardModule {
         QueueTokensModule.forRegions(regions),
         BullBoardModule.forRootAsync({
           imports: [AuthModule],
-          inject: [JwtService, AuthUsersLoader, AppConfig],
-          useFactory: (jwt: JwtService, users: AuthUsersLoader, config: AppConfig) => ({
+          inject: [JwtService, AuthUsersLoader, AppConfig, AuditService],
+          useFactory: (jwt: JwtService, users: AuthUsersLoader, config: AppConfig, audit: AuditService) => ({
             route: '/admin/queues',
             adapter: ExpressAdapter,
-            middleware: adminGate(jwt, users, config),
+            middleware: adminGate(jwt, users, config, audit),
             boardOptions: { uiConfig: { boardTitle: 'Flowline queues' } },
           }),
         }),

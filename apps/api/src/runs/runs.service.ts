@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { Admitted, RunAdmission } from '@app/admission';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { AdmissionRequest, Admitted, RunAdmission } from '@app/admission';
 import { ExecutionEntity, ExecutionStepEntity, FINAL_STATUSES, UserEntity, WorkflowEntity } from '@app/database';
+import { AppError } from '@app/errors';
+import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { ExecutionsService } from '../executions/executions.service';
 import { WorkflowsService } from '../workflows/workflows.service';
@@ -16,11 +18,12 @@ export class RunsService {
     private readonly workflows: WorkflowsService,
     private readonly executions: ExecutionsService,
     private readonly waiter: ExecutionWaiter,
+    private readonly audit: AuditService,
   ) {}
 
   async start(user: AuthUser, request: RunAsyncRequest, requestId?: string): Promise<Admitted> {
     const workflow = await this.workflows.get(user.id, request.workflowId);
-    return this.admission.admit({
+    return this.admitAudited({
       owner: user,
       workflow,
       trigger: 'manual',
@@ -41,6 +44,26 @@ export class RunsService {
   }
 
   startFromWebhook(owner: UserEntity, workflow: WorkflowEntity, input: unknown, requestId?: string): Promise<Admitted> {
-    return this.admission.admit({ owner, workflow, trigger: 'webhook', input, requestId });
+    return this.admitAudited({ owner, workflow, trigger: 'webhook', input, requestId });
+  }
+
+  /**
+   * An accepted run is audited in its admission transaction; a refused one (inactive, no queue) afterwards.
+   * Limit rejections (429) are left out: they come in floods, and a row each would turn a flood into as many writes.
+   */
+  private async admitAudited(request: AdmissionRequest): Promise<Admitted> {
+    const target = { actorId: request.owner.id, action: 'run.request' as const, targetType: 'workflow', targetId: request.workflow.id };
+    try {
+      return await this.admission.admit({
+        ...request,
+        onAdmitted: (manager, execution) =>
+          this.audit.record({ ...target, metadata: { executionId: execution.id, trigger: execution.trigger, region: execution.region, status: execution.status } }, manager),
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.status !== HttpStatus.TOO_MANY_REQUESTS) {
+        await this.audit.record({ ...target, outcome: 'failure', metadata: { trigger: request.trigger, code: error.code } }).catch(() => undefined);
+      }
+      throw error;
+    }
   }
 }

@@ -3,19 +3,36 @@ import { CronExpressionParser } from 'cron-parser';
 import { StoredStep, WorkflowTrigger } from '@app/database';
 import { validateWorkflowSteps } from '@app/engine';
 import { ValidationError } from '@app/errors';
+import { CredentialsService } from '../credentials/credentials.service';
 import { RegionPolicy } from '../regions/region-policy.service';
 import { TriggerRequest } from './workflows.dto';
 
 /** Everything a workflow must satisfy before it is saved; each problem names its step or field. */
 @Injectable()
 export class WorkflowDefinitionValidator {
-  constructor(private readonly regions: RegionPolicy) {}
+  constructor(
+    private readonly regions: RegionPolicy,
+    private readonly credentials: CredentialsService,
+  ) {}
 
   assertSteps(steps: StoredStep[]): void {
     const problems = validateWorkflowSteps(steps);
     if (problems.length === 0) return;
     const fields = problems.map((problem) => ({ field: problem.path, errors: [problem.stepId ? `step "${problem.stepId}": ${problem.message}` : problem.message] }));
     throw new ValidationError(fields.map((field) => `${field.field}: ${field.errors[0]}`).join('; '), fields);
+  }
+
+  /** Every credentialId must name a credential of this owner; another user's answers like an unknown id. */
+  async assertCredentialsOwned(ownerId: string, steps: StoredStep[]): Promise<void> {
+    const references = steps.flatMap((step, index) =>
+      step.type === 'http' && typeof step.params?.credentialId === 'string' ? [{ index, stepId: step.id, credentialId: step.params.credentialId }] : [],
+    );
+    if (references.length === 0) return;
+    const owned = await this.credentials.ownedIds(ownerId, references.map((reference) => reference.credentialId));
+    const fields = references
+      .filter((reference) => !owned.has(reference.credentialId.toLowerCase()))
+      .map((reference) => ({ field: `steps[${reference.index}].params.credentialId`, errors: [`step "${reference.stepId}": no credential with this id`] }));
+    if (fields.length > 0) throw new ValidationError(fields.map((field) => `${field.field}: ${field.errors[0]}`).join('; '), fields);
   }
 
   toTrigger(trigger: TriggerRequest | undefined): WorkflowTrigger {

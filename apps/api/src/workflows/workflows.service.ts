@@ -7,6 +7,7 @@ import { AppConfig } from '@app/config';
 import { UserEntity, WorkflowEntity } from '@app/database';
 import { NotFoundError, WorkflowLimitError } from '@app/errors';
 import { effectiveLimits, withinLimit } from '@app/tier-policy';
+import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { WorkflowDefinitionValidator } from './workflow-definition.validator';
 import { WorkflowSchedules } from './workflow-schedules.service';
@@ -29,12 +30,14 @@ export class WorkflowsService {
     private readonly validator: WorkflowDefinitionValidator,
     private readonly schedules: WorkflowSchedules,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   /** Counted under the owner's lock: parallel creates cannot pass the workflow limit. */
   async create(owner: AuthUser, request: CreateWorkflowRequest): Promise<SavedWorkflow> {
     this.validator.assertSteps(request.steps);
     this.validator.assertRegion(request.region);
+    await this.validator.assertCredentialsOwned(owner.id, request.steps);
     const trigger = this.validator.toTrigger(request.trigger);
     const token = trigger.type === 'webhook' ? newWebhookToken() : null;
     const limit = effectiveLimits(owner.tier, owner.customLimits).maxWorkflows;
@@ -58,6 +61,7 @@ export class WorkflowsService {
       const saved = await manager.save(entity);
       // Inside the transaction: if the schedule cannot be registered, the workflow is not created either.
       await this.schedules.sync(saved, owner.preferredRegion);
+      await this.audit.record({ actorId: owner.id, action: 'workflow.create', targetType: 'workflow', targetId: saved.id, metadata: { name: saved.name, trigger: saved.trigger.type } }, manager);
       return saved;
     });
     return { workflow, webhook: token ? this.webhookOf(workflow.id, token) : undefined };
@@ -76,6 +80,7 @@ export class WorkflowsService {
   async update(owner: AuthUser, id: string, request: UpdateWorkflowRequest): Promise<SavedWorkflow> {
     if (request.steps !== undefined) this.validator.assertSteps(request.steps);
     if (request.region !== undefined) this.validator.assertRegion(request.region);
+    if (request.steps !== undefined) await this.validator.assertCredentialsOwned(owner.id, request.steps);
     const trigger = request.trigger !== undefined ? this.validator.toTrigger(request.trigger) : undefined;
     let token: string | null = null;
 
@@ -99,6 +104,8 @@ export class WorkflowsService {
       }
       const saved = await manager.save(entity);
       await this.schedules.sync(saved, owner.preferredRegion);
+      const changed = Object.keys(request).filter((key) => request[key as keyof UpdateWorkflowRequest] !== undefined);
+      await this.audit.record({ actorId: owner.id, action: 'workflow.update', targetType: 'workflow', targetId: id, metadata: { name: saved.name, changed } }, manager);
       return saved;
     });
     return { workflow, webhook: token ? this.webhookOf(workflow.id, token) : undefined };
@@ -110,6 +117,7 @@ export class WorkflowsService {
       if (!workflow) throw new NotFoundError('Workflow');
       await manager.delete(WorkflowEntity, { id, ownerId });
       await this.schedules.remove(id);
+      await this.audit.record({ actorId: ownerId, action: 'workflow.delete', targetType: 'workflow', targetId: id, metadata: { name: workflow.name } }, manager);
       return workflow;
     });
   }
@@ -119,7 +127,10 @@ export class WorkflowsService {
     const workflow = await this.get(ownerId, id);
     if (workflow.trigger.type !== 'webhook') throw new NotFoundError('Webhook trigger of this workflow');
     const token = newWebhookToken();
-    await this.workflows.update({ id, ownerId }, { webhookTokenHash: hashToken(token) });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(WorkflowEntity, { id, ownerId }, { webhookTokenHash: hashToken(token) });
+      await this.audit.record({ actorId: ownerId, action: 'workflow.update', targetType: 'workflow', targetId: id, metadata: { name: workflow.name, changed: ['webhookToken'] } }, manager);
+    });
     return this.webhookOf(id, token);
   }
 

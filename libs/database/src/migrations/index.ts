@@ -1,7 +1,16 @@
 import { InitialSchema1764400000000 } from './1764400000000-initial-schema';
 import { WorkflowsAndExecutions1764500000000 } from './1764500000000-workflows-and-executions';
+import { Credentials1764600000000 } from './1764600000000-credentials';
+import { AuditLogs1764600000001 } from './1764600000001-audit-logs';
 import { Billing1764700000000 } from './1764700000000-billing';
 import { AnalyticsCoveringIndexes1764800000000 } from './1764800000000-analytics-covering-indexes';
 
 /** Listed explicitly: the apps are bundled, so a file glob would find nothing. */
-export const MIGRATIONS = [InitialSchema1764400000000, WorkflowsAndExecutions1764500000000, Billing1764700000000, AnalyticsCoveringIndexes1764800000000];
+export const MIGRATIONS = [
+  InitialSchema1764400000000,
+  WorkflowsAndExecutions1764500000000,
+  Credentials1764600000000,
+  AuditLogs1764600000001,
+  Billing1764700000000,
+  AnalyticsCoveringIndexes1764800000000,
+];

@@ -1,18 +1,36 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
 import type { UserRole } from '@app/database';
+import { AuditService } from '../../audit/audit.service';
+import { requestContextOf } from '../../audit/request-context';
 import type { AuthUser } from '../auth-user';
 import { ROLES } from '../decorators/roles.decorator';
 
 @Injectable()
 export class RolesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  private readonly logger = new Logger(RolesGuard.name);
 
-  canActivate(context: ExecutionContext): boolean {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly audit: AuditService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, [context.getHandler(), context.getClass()]);
     if (!roles || roles.length === 0) return true;
-    const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
-    if (!user || !roles.includes(user.role)) throw new ForbiddenException('You do not have the role this action needs');
-    return true;
+    const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const user = request.user;
+    if (user && roles.includes(user.role)) return true;
+    if (roles.includes('admin')) await this.recordDenied(request, user);
+    throw new ForbiddenException('You do not have the role this action needs');
+  }
+
+  /** A refused admin call is worth knowing about; failing to record it must not turn the 403 into something else. */
+  private async recordDenied(request: Request, user: AuthUser | undefined): Promise<void> {
+    const route = (request.route as { path?: string } | undefined)?.path ?? request.path;
+    await this.audit
+      .record({ actorId: user?.id ?? null, action: 'admin.access_denied', targetType: 'route', targetId: `${request.method} ${route}`, outcome: 'denied', context: requestContextOf(request) })
+      .catch((error: Error) => this.logger.warn(`Could not audit a refused admin call: ${error.message}`));
   }
 }

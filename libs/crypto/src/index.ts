@@ -1,0 +1,3 @@
+export * from './credential-data.validator';
+export * from './credential-secrets';
+export * from './envelope.cipher';
