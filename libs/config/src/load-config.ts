@@ -151,6 +151,7 @@ export function parseConfig(env: RawEnv): AppConfig {
     metricsToken: reader.optionalString('METRICS_TOKEN'),
     retentionCron: reader.string('RETENTION_CRON', '0 * * * *'),
     reconcileIntervalMs: reader.int('RECONCILE_INTERVAL_MS', 15000, 500, 3_600_000),
+    reconcileQueuedAgeMs: reader.int('RECONCILE_QUEUED_AGE_MS', 30000, 1000, 86_400_000),
     auditRetentionDays: reader.int('AUDIT_RETENTION_DAYS', 365, 1, 36500),
     loginProtection: {
       windowSeconds: reader.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
