@@ -75,6 +75,8 @@ describe('faults: Redis stopped, killed and emptied (own Redis with appendonly y
       expect({ status: waited.status, fast: ms < 2000 }).toEqual({ status: 503, fast: true });
       const hook = await http.post(`/hooks/${webhook.body.id}`, { n: 9 }, { headers: { 'x-webhook-token': webhook.body.webhook.token } });
       expect(hook.status).toBe(503);
+      // Failed-login counters live in Redis: login refuses rather than going unprotected.
+      expect((await http.post('/auth/login', { email: user.email, password: user.password })).status).toBe(503);
 
       // Nothing was accepted: no row (queued or otherwise), no slot, no daily quota used.
       const rows = await sql<{ n: number }>(stack.database.url, 'SELECT count(*)::int AS n FROM executions WHERE owner_id = $1', [user.id]);
