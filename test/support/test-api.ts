@@ -29,10 +29,11 @@ export interface TestStack {
 
 /**
  * Real processes, as deployed: the built api (and workers) on a database of
- * their own and a Redis key prefix of their own.
+ * their own and a Redis key prefix of their own. `options.database` replaces the
+ * clone of the shared template (e.g. a database on a PostgreSQL of the test's own).
  */
-export async function startStack(overrides: RawEnv = {}, options: { workers?: RawEnv[] } = {}): Promise<TestStack> {
-  const database = await createTestDatabase();
+export async function startStack(overrides: RawEnv = {}, options: { workers?: RawEnv[]; database?: TestDatabase } = {}): Promise<TestStack> {
+  const database = options.database ?? (await createTestDatabase());
   const env = baseTestEnv({ DATABASE_URL: database.url, ...overrides });
   const apis: TestApi[] = [];
   const workers: FlowlineProcess[] = [];

@@ -6,7 +6,7 @@ import { AppConfig } from '@app/config';
 import { FlowlineMetrics } from '@app/metrics';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
-import { noStoreForApi, securityHeaders } from './common/security-headers';
+import { answerClientErrors, noStoreForApi, securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 
 export function buildOpenApiDocument(app: INestApplication) {
@@ -28,6 +28,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   app.set('trust proxy', config.trustProxy);
   app.use(httpMetrics(app.get(FlowlineMetrics)));
   app.use(securityHeaders());
+  answerClientErrors(app.getHttpServer());
   app.use(noStoreForApi());
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,

@@ -16,6 +16,8 @@ import { ScheduledTickHandler } from './scheduled-tick.handler';
 export class RegionWorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RegionWorker');
   private worker?: Worker<RegionJobData>;
+  /** Jobs this process is running, with their lock tokens, to hand back to the queue when the grace period ends. */
+  private readonly inFlight = new Map<string, { job: Job<RegionJobData>; token?: string }>();
   readonly queueName: string;
   readonly region: string;
   readonly workerId = `${hostname()}:${process.pid}`;
@@ -31,7 +33,7 @@ export class RegionWorkerHost implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     const connection = createRedis(this.config.regionRedisUrls[this.region], workerRedisOptions());
-    this.worker = new Worker<RegionJobData>(this.queueName, (job) => this.dispatch(job), {
+    this.worker = new Worker<RegionJobData>(this.queueName, (job, token) => this.dispatch(job, token), {
       connection,
       prefix: this.config.redisKeyPrefix,
       concurrency: this.config.worker.concurrency,
@@ -49,9 +51,15 @@ export class RegionWorkerHost implements OnApplicationBootstrap, OnApplicationSh
     return this.worker?.isRunning() ?? false;
   }
 
-  private dispatch(job: Job<RegionJobData>): Promise<void> {
-    if (job.name === JobName.ScheduledTick) return this.ticks.handle(job.data as ScheduledTickJob);
-    return this.executions.process(job.data as ExecuteWorkflowJob, this.workerId);
+  private async dispatch(job: Job<RegionJobData>, token?: string): Promise<void> {
+    const id = job.id ?? '';
+    this.inFlight.set(id, { job, token });
+    try {
+      if (job.name === JobName.ScheduledTick) return await this.ticks.handle(job.data as ScheduledTickJob);
+      return await this.executions.process(job.data as ExecuteWorkflowJob, this.workerId);
+    } finally {
+      this.inFlight.delete(id);
+    }
   }
 
   /** BullMQ gave up (attempts or stalls used up): the execution ends failed rather than staying queued. */
@@ -75,8 +83,14 @@ export class RegionWorkerHost implements OnApplicationBootstrap, OnApplicationSh
       new Promise<boolean>((resolve) => setTimeout(() => resolve(true), this.config.worker.shutdownGraceMs).unref()),
     ]);
     if (timedOut) {
-      this.logger.warn('Grace period over; leaving unfinished jobs for redelivery');
-      await this.worker.close(true);
+      // worker.close(true) would only join the graceful close under way (BullMQ returns its pending promise)
+      // and wait for every job. Hand the unfinished ones back to the queue instead, so the next worker resumes
+      // them after their last recorded step at once (not after a lock expiry counted as a stall), and stop waiting.
+      const unfinished = [...this.inFlight.values()];
+      this.logger.warn(`Grace period over; handing ${unfinished.length} unfinished job(s) back to the queue`);
+      await Promise.all(
+        unfinished.map(({ job, token }) => job.moveToWait(token).catch((error: Error) => this.logger.warn(`Job ${job.id} left for stall detection: ${error.message}`))),
+      );
     }
   }
 }

@@ -9,7 +9,7 @@ import { executeJobOptions, JobName, RegionQueues, regionQueueName } from '@app/
 import { effectiveLimits, queuePriority, TierLimits, withinLimit } from '@app/tier-policy';
 import { AdmissionRequest, Admitted, MAX_WAITING_RUNS } from './admission.types';
 import { resolveRunRegion } from './resolve-region';
-import { lockOwner, readLiveUsage } from './usage-counter';
+import { LiveUsage, lockOwner, readLiveUsage } from './usage-counter';
 import { WorkerPresence } from './worker-presence.service';
 
 /**
@@ -45,21 +45,17 @@ export class RunAdmission {
     return { execution, warnings };
   }
 
-  private insertWithinLimits(request: AdmissionRequest, region: string, priority: number, limits: TierLimits): Promise<ExecutionEntity> {
+  private async insertWithinLimits(request: AdmissionRequest, region: string, priority: number, limits: TierLimits): Promise<ExecutionEntity> {
     const { owner, workflow } = request;
+    const limited = limits.maxConcurrentJobs !== null || limits.dailyExecutions !== null;
+    // A snapshot already over a limit can only mean a rejection: answering it without the owner lock keeps a
+    // burst from one user from parking every request (each holding a pooled connection) in the lock's queue.
+    if (limited) statusWithinLimits(request, limits, await readLiveUsage(this.dataSource.manager, owner.id));
     return this.dataSource.transaction(async (manager) => {
       let status: ExecutionStatus = 'queued';
-      if (limits.maxConcurrentJobs !== null || limits.dailyExecutions !== null) {
+      if (limited) {
         await lockOwner(manager, owner.id);
-        const usage = await readLiveUsage(manager, owner.id);
-        if (!withinLimit(limits.dailyExecutions, usage.today)) throw new DailyExecutionLimitError(limits.dailyExecutions as number, usage.today);
-        // FIFO: while runs wait, a queue-when-busy run waits behind them.
-        const slotFree = withinLimit(limits.maxConcurrentJobs, usage.active);
-        if (!slotFree || (request.whenBusy === 'queue' && usage.waiting > 0)) {
-          if (request.whenBusy !== 'queue') throw new ConcurrencyLimitError(limits.maxConcurrentJobs as number, usage.active);
-          if (usage.waiting >= MAX_WAITING_RUNS) throw new WaitingLimitError(MAX_WAITING_RUNS, usage.waiting);
-          status = 'waiting';
-        }
+        status = statusWithinLimits(request, limits, await readLiveUsage(manager, owner.id));
       }
       const row = manager.create(ExecutionEntity, {
         id: randomUUID(),
@@ -108,4 +104,15 @@ export class RunAdmission {
       .get(execution.region)
       .add(JobName.ExecuteWorkflow, { executionId: execution.id, requestId: execution.requestId ?? undefined }, executeJobOptions(execution.id, execution.priority));
   }
+}
+
+/** The status a new run gets under these limits and this usage, or the limit error. */
+function statusWithinLimits(request: AdmissionRequest, limits: TierLimits, usage: LiveUsage): ExecutionStatus {
+  if (!withinLimit(limits.dailyExecutions, usage.today)) throw new DailyExecutionLimitError(limits.dailyExecutions as number, usage.today);
+  // FIFO: while runs wait, a queue-when-busy run waits behind them.
+  const slotFree = withinLimit(limits.maxConcurrentJobs, usage.active);
+  if (slotFree && !(request.whenBusy === 'queue' && usage.waiting > 0)) return 'queued';
+  if (request.whenBusy !== 'queue') throw new ConcurrencyLimitError(limits.maxConcurrentJobs as number, usage.active);
+  if (usage.waiting >= MAX_WAITING_RUNS) throw new WaitingLimitError(MAX_WAITING_RUNS, usage.waiting);
+  return 'waiting';
 }

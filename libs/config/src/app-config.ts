@@ -71,6 +71,8 @@ export abstract class AppConfig {
   abstract readonly retentionBatchPauseMs: number;
   /** How often workers look for orphaned runs and start waiting ones. */
   abstract readonly reconcileIntervalMs: number;
+  /** A queued run with no job is re-enqueued once it is this old (younger ones may still be on their way to the queue). */
+  abstract readonly reconcileQueuedAgeMs: number;
   abstract readonly auditRetentionDays: number;
   abstract readonly loginProtection: {
     readonly windowSeconds: number;

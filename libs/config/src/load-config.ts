@@ -155,6 +155,7 @@ export function parseConfig(env: RawEnv): AppConfig {
     retentionBatchSize: reader.int('RETENTION_BATCH_SIZE', 5000, 1, 100_000),
     retentionBatchPauseMs: reader.int('RETENTION_BATCH_PAUSE_MS', 50, 0, 60_000),
     reconcileIntervalMs: reader.int('RECONCILE_INTERVAL_MS', 15000, 500, 3_600_000),
+    reconcileQueuedAgeMs: reader.int('RECONCILE_QUEUED_AGE_MS', 30000, 1000, 86_400_000),
     auditRetentionDays: reader.int('AUDIT_RETENTION_DAYS', 365, 1, 36500),
     loginProtection: {
       windowSeconds: reader.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),

@@ -1,5 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
+import type { Server } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 
 const strictPolicy = { "default-src": ["'self'"] };
 
@@ -40,4 +43,47 @@ export function noStoreForApi(): RequestHandler {
     if (!req.path.startsWith('/docs')) res.setHeader('Cache-Control', 'no-store');
     next();
   };
+}
+
+// What helmet (configured above) and securityHeaders() send on a non-docs route, for answers written without Express.
+const RAW_SECURITY_HEADERS = [
+  'Strict-Transport-Security: max-age=31536000; includeSubDomains',
+  'X-Frame-Options: DENY',
+  'X-Content-Type-Options: nosniff',
+  "Content-Security-Policy: default-src 'self'",
+  'X-XSS-Protection: 1; mode=block',
+  'Cache-Control: no-store',
+];
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'The request line or headers are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request was not received in time'],
+};
+
+/**
+ * Node answers a request it cannot parse (headers or URL over its limit, a
+ * malformed request line) itself, before Express, with no headers at all.
+ * This answers it the way every other error is answered: the contract's
+ * body and the security headers.
+ */
+export function answerClientErrors(server: Server): void {
+  const answered = new WeakSet<Socket>();
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // The failed parser reports again for every later chunk: the answer is already on its way.
+    if (answered.has(socket)) return;
+    // As Node's own handler: no answer while a response on this (keep-alive) connection is already being written.
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (!socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const [status, code, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'BAD_REQUEST', 'Malformed HTTP request'];
+    const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message, code });
+    const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, ...RAW_SECURITY_HEADERS, 'Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
+    answered.add(socket);
+    // Read what the client still sends, so closing does not reset the connection before it reads the answer.
+    socket.resume();
+    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+    setTimeout(() => socket.destroy(), 5000).unref();
+  });
 }

@@ -42,21 +42,15 @@ export class Reconciler {
     const graceSeconds = Math.max(30, Math.ceil((this.config.worker.lockMs * 3) / 1000));
     const stale = (await this.dataSource.query(
       `SELECT id, region, priority, request_id FROM executions
-        WHERE (status = 'queued' AND created_at < now() - make_interval(secs => 30))
+        WHERE (status = 'queued' AND created_at < now() - make_interval(secs => $2))
            OR (status = 'running' AND started_at < now() - make_interval(secs => $1))
         ORDER BY created_at LIMIT 500`,
-      [graceSeconds],
+      [graceSeconds, this.config.reconcileQueuedAgeMs / 1000],
     )) as StaleRow[];
     for (const row of stale) {
       if (!this.config.regions.includes(row.region)) continue;
-      const job = await this.queues.get(row.region).getJob(row.id);
-      if (!job) {
-        await this.admission.enqueue({ id: row.id, region: row.region, priority: row.priority, requestId: row.request_id });
-        report.reEnqueued++;
-      } else if ((await job.getState()) === 'failed') {
-        await this.executions.failGivenUp(row.id, 'The execution could not be completed by a worker');
-        report.failed++;
-      }
+      // One row whose region's Redis is unreachable must not hold up the others.
+      await this.reconcileRow(row, report).catch((error: Error) => this.logger.warn(`Could not reconcile execution ${row.id}: ${error.message}`));
     }
     const owners = (await this.dataSource.query(`SELECT DISTINCT owner_id FROM executions WHERE status = 'waiting' LIMIT 1000`)) as { owner_id: string }[];
     for (const { owner_id: ownerId } of owners) {
@@ -64,5 +58,16 @@ export class Reconciler {
     }
     if (report.reEnqueued + report.failed + report.promotedOwners > 0) this.logger.log(report, 'reconciled');
     return report;
+  }
+
+  private async reconcileRow(row: StaleRow, report: ReconcileReport): Promise<void> {
+    const job = await this.queues.get(row.region).getJob(row.id);
+    if (!job) {
+      await this.admission.enqueue({ id: row.id, region: row.region, priority: row.priority, requestId: row.request_id });
+      report.reEnqueued++;
+    } else if ((await job.getState()) === 'failed') {
+      await this.executions.failGivenUp(row.id, 'The execution could not be completed by a worker');
+      report.failed++;
+    }
   }
 }

@@ -3,6 +3,7 @@ import typeis from 'type-is';
 import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '@app/errors';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
 
 export const JSON_BODY_LIMIT = '1mb';
 
@@ -26,7 +27,11 @@ export class JsonBodyMiddleware implements NestMiddleware {
       next(new AppError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'));
       return;
     }
-    this.parse(req, res, next);
+    this.parse(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) return next(new AppError(HttpStatus.BAD_REQUEST, 'JSON_TOO_DEEP', `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`));
+      next();
+    });
   }
 }
 
