@@ -27,7 +27,8 @@ export async function startOwnServicesStack(overrides: RawEnv = {}, options: { w
     await admin.query('CREATE DATABASE flowline');
     await admin.end();
     const database: TestDatabase = { name: 'flowline', url: postgres.url('flowline'), drop: async () => undefined };
-    const stack = await startStack({ REDIS_URL: redis.url, MIGRATIONS_RUN: 'true', ...overrides }, { workers: options.workers, database });
+    // A PostgreSQL of its own: the production pool size, not the small one shared-server tests use.
+    const stack = await startStack({ REDIS_URL: redis.url, MIGRATIONS_RUN: 'true', DATABASE_POOL_SIZE: '20', ...overrides }, { workers: options.workers, database });
     const close = stack.close;
     return Object.assign(stack, {
       postgres,
