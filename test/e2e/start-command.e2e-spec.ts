@@ -43,7 +43,7 @@ async function exerciseAsNewUser(port: number): Promise<void> {
   const me = await http.get('/users/me', { token: login.body.accessToken });
   expect(me.body).toMatchObject({ email: 'newcomer@example.com', tier: 'free' });
   // Workers register with BullMQ a moment after the api is up.
-  const regions = await eventually(() => http.get('/regions', { token: login.body.accessToken }), (response) => response.body.every((region: { workers: number }) => region.workers === 1));
+  const regions = await eventually(() => http.get('/regions', { token: login.body.accessToken }), (response) => response.body.every((region: { workers: number }) => region.workers === 1), 60000);
   expect(regions.body.map((region: { id: string; workers: number }) => [region.id, region.workers])).toEqual([
     ['us-east-1', 1],
     ['eu-west-1', 1],

@@ -78,6 +78,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const message = this.httpMessage(payload, exception.message, status, request);
       return { body: this.base(status, CODE_BY_STATUS[status] ?? 'ERROR', message), headers: {} };
     }
+    if (isInvalidDataError(exception)) return { body: this.base(400, 'INVALID_VALUE', 'A value in the request cannot be stored (invalid characters or out of range)'), headers: {} };
     if (isDependencyUnavailable(exception)) {
       return { body: this.base(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable; try again shortly'), headers: { 'Retry-After': '5' } };
     }
@@ -111,4 +112,10 @@ function bodyParserStatus(exception: unknown): number | null {
   if (candidate.type === 'encoding.unsupported' || candidate.type === 'charset.unsupported') return 415;
   if (candidate.type === 'entity.parse.failed' || candidate.type === 'request.aborted' || candidate.type === 'request.size.invalid') return 400;
   return candidate.status >= 400 && candidate.status < 500 ? 400 : null;
+}
+
+/** PostgreSQL class 22 (data exception: NUL in text, invalid encoding, out of range) comes from input, not from a bug. */
+function isInvalidDataError(exception: unknown): boolean {
+  const driverError = (exception as { driverError?: { code?: unknown } })?.driverError;
+  return typeof driverError?.code === 'string' && driverError.code.startsWith('22');
 }

@@ -4,6 +4,7 @@ import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '@app/errors';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
+import { containsUnstorableText } from './json-text';
 
 export const JSON_BODY_LIMIT = '1mb';
 
@@ -30,6 +31,7 @@ export class JsonBodyMiddleware implements NestMiddleware {
     this.parse(req, res, (error?: unknown) => {
       if (error) return next(error);
       if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) return next(new AppError(HttpStatus.BAD_REQUEST, 'JSON_TOO_DEEP', `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`));
+      if (containsUnstorableText(req.body)) return next(new AppError(HttpStatus.BAD_REQUEST, 'INVALID_TEXT', 'Request body holds a NUL character or invalid UTF-16 text'));
       next();
     });
   }
