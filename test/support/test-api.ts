@@ -44,7 +44,7 @@ export async function startStack(overrides: RawEnv = {}, options: { workers?: Ra
     const apiEnv = { ...env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ...more };
     const process = spawnFlowline('api', apiEnv);
     const url = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${url}/health`, 30000, process);
+    await waitForHttp(`${url}/health`, 90000, process);
     const api: TestApi = { process, env: apiEnv, http: new HttpClient(url), url, database, close: async () => void (await process.stop()) };
     apis.push(api);
     return api;
@@ -55,7 +55,7 @@ export async function startStack(overrides: RawEnv = {}, options: { workers?: Ra
     const worker = spawnFlowline('worker', { ...env, WORKER_HTTP_PORT: String(port), ...more });
     workers.push(worker);
     workerPorts.push(port);
-    await waitForHttp(`http://127.0.0.1:${port}/health`, 30000, worker);
+    await waitForHttp(`http://127.0.0.1:${port}/health`, 90000, worker);
     return worker;
   };
 

@@ -20,7 +20,8 @@ export function buildDataSourceOptions(options: DatabaseOptions): DataSourceOpti
     logging: false,
     poolSize: options.poolSize ?? 20,
     extra: {
-      connectionTimeoutMillis: 1500,
+      // Waiting this long for a pool slot is load, not an outage: a stopped server refuses at once (503 fast).
+      connectionTimeoutMillis: 4000,
       idleTimeoutMillis: 30000,
       application_name: options.applicationName ?? 'flowline',
       // Bound every statement so a stuck lock cannot hold a request past the 503 budget forever.
