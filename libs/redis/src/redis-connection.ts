@@ -10,7 +10,8 @@ export function failFastRedisOptions(): RedisOptions {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 1500,
-    commandTimeout: 1500,
+    // A slow answer under load is not an outage; a stopped Redis fails at once (no offline queue).
+    commandTimeout: 4000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   };
 }
