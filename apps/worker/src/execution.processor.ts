@@ -3,12 +3,12 @@ import Redis from 'ioredis';
 import { WaitingRunsPromoter } from '@app/admission';
 import { AppConfig } from '@app/config';
 import { FlowlineMetrics } from '@app/metrics';
-import { runWorkflow, StepDefinition } from '@app/engine';
+import { runWorkflow, StepResult } from '@app/engine';
 import { executionFinishedChannel, ExecuteWorkflowJob } from '@app/queue-contracts';
 import { MAIN_REDIS } from '@app/redis';
 import { CancelListener } from './cancel-listener.service';
 import { CredentialResolver } from './credential-resolver';
-import { ExecutionRecorder } from './execution-recorder';
+import { ClaimedExecution, ExecutionRecorder, StepRecord } from './execution-recorder';
 
 /**
  * Thin: claim the execution, run the engine, record each step and the end.
@@ -31,53 +31,69 @@ export class ExecutionProcessor {
   ) {}
 
   async process(job: ExecuteWorkflowJob, workerId: string): Promise<void> {
-    const claimed = await this.recorder.claim(job.executionId, workerId);
-    if (!claimed) {
-      this.logger.log({ executionId: job.executionId, requestId: job.requestId }, 'execution already final or gone; acknowledged');
-      return;
-    }
-    const { execution, delivery, completed } = claimed;
-    const steps = execution.definition as StepDefinition[];
-    const positions = new Map(steps.map((step, index) => [step.id, index]));
-    const abort = this.cancels.track(execution.id);
+    // Tracked before the claim: a cancel published after the claim's commit reaches this run's signal
+    // (one committed before it makes the claim find nothing).
+    const abort = this.cancels.track(job.executionId);
     try {
-      if (await this.recorder.isCancelled(execution.id)) abort.abort();
-      const result = await runWorkflow(steps, {
-        input: execution.input,
-        signal: abort.signal,
-        timeoutMs: this.config.executionTimeoutMs,
-        completed,
-        http: { allowPrivate: this.config.httpStepAllowPrivate },
-        resolveCredential: (credentialId) => this.credentials.headersFor(execution.ownerId, credentialId),
-        onStepFinished: (step) => this.recorder.recordStep(execution.id, delivery, positions.get(step.id) ?? 0, step),
-      });
-      const ran = new Set(completed.map((step) => step.id));
-      for (const step of result.steps) {
-        if (step.status === 'skipped' || step.status === 'cancelled') await this.recorder.recordStep(execution.id, delivery, positions.get(step.id) ?? 0, step);
-        ran.add(step.id);
+      const claimed = await this.recorder.claim(job.executionId, workerId);
+      if (!claimed) {
+        this.logger.log({ executionId: job.executionId, requestId: job.requestId }, 'execution already final or gone; acknowledged');
+        return;
       }
-      const finished = await this.recorder.finish(execution.id, delivery, result.status, result.output, result.error);
-      this.logger.log({ executionId: execution.id, requestId: job.requestId, status: result.status, workerId }, 'execution finished');
-      if (finished) {
-        this.metrics.executionsFinished.inc({ status: result.status, region: finished.region, tier: finished.tier });
-        this.metrics.executionDuration.observe({ status: result.status, region: finished.region }, finished.durationMs / 1000);
-        await this.afterFinal(execution.id, finished.ownerId, result.status);
-      } else {
-        await this.publishFinished(execution.id, result.status);
-      }
+      await this.execute(claimed, abort.signal, job, workerId);
     } finally {
-      this.cancels.untrack(execution.id);
+      this.cancels.untrack(job.executionId);
+    }
+  }
+
+  private async execute(execution: ClaimedExecution, signal: AbortSignal, job: ExecuteWorkflowJob, workerId: string): Promise<void> {
+    const { delivery } = execution;
+    const positions = new Map(execution.definition.map((step, index) => [step.id, index]));
+    const recordOf = (result: StepResult): StepRecord => ({ position: positions.get(result.id) ?? 0, result });
+    // A finished step is written when the next one starts (so a crash never repeats it), or with the final state.
+    let unwritten: StepRecord | null = null;
+    const writeUnwritten = async (): Promise<void> => {
+      if (!unwritten) return;
+      await this.recorder.recordStep(execution.id, delivery, unwritten);
+      unwritten = null;
+    };
+    const result = await runWorkflow(execution.definition, {
+      input: execution.input,
+      signal,
+      timeoutMs: this.config.executionTimeoutMs,
+      completed: execution.completed,
+      http: { allowPrivate: this.config.httpStepAllowPrivate },
+      resolveCredential: (credentialId) => this.credentials.headersFor(execution.ownerId, credentialId),
+      onStepStarting: writeUnwritten,
+      onStepFinished: async (step) => {
+        await writeUnwritten();
+        unwritten = recordOf(step);
+      },
+    });
+    const pending = unwritten as StepRecord | null;
+    for (const step of result.steps) {
+      if ((step.status === 'skipped' || step.status === 'cancelled') && step.id !== pending?.result.id) await this.recorder.recordStep(execution.id, delivery, recordOf(step));
+    }
+    const finished = await this.recorder.finish(execution.id, delivery, result, pending);
+    this.logger.debug({ executionId: execution.id, requestId: job.requestId, status: result.status, workerId }, 'execution finished');
+    if (finished) {
+      this.metrics.executionsFinished.inc({ status: result.status, region: finished.region, tier: finished.tier });
+      this.metrics.executionDuration.observe({ status: result.status, region: finished.region }, finished.durationMs / 1000);
+      await this.afterFinal(execution.id, finished.ownerId, result.status, finished.ownerHasWaiting);
+    } else {
+      await this.publishFinished(execution.id, result.status);
     }
   }
 
   async failGivenUp(executionId: string, reason: string): Promise<void> {
     const ownerId = await this.recorder.failUnfinished(executionId, reason);
-    if (ownerId) await this.afterFinal(executionId, ownerId, 'failed');
+    if (ownerId) await this.afterFinal(executionId, ownerId, 'failed', true);
   }
 
   /** A slot just freed: tell waiting POST /run requests, and start the owner's next waiting run. */
-  private async afterFinal(executionId: string, ownerId: string, status: string): Promise<void> {
+  private async afterFinal(executionId: string, ownerId: string, status: string, ownerHasWaiting: boolean): Promise<void> {
     await this.publishFinished(executionId, status);
+    if (!ownerHasWaiting) return;
     await this.promoter.promote(ownerId).catch((error: Error) => this.logger.warn(`Could not promote waiting runs: ${error.message}`));
   }
 

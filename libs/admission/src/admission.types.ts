@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import type { CustomLimits, ExecutionEntity, ExecutionTrigger, Tier, WorkflowEntity } from '@app/database';
+import type { CustomLimits, ExecutionEntity, ExecutionTrigger, Tier } from '@app/database';
 
 export interface AdmissionOwner {
   id: string;
@@ -8,18 +7,39 @@ export interface AdmissionOwner {
   preferredRegion: string | null;
 }
 
+/** What admission needs of a workflow. */
+export interface AdmissionWorkflow {
+  id: string;
+  active: boolean;
+  region: string | null;
+  steps: unknown;
+}
+
 export type WhenBusy = 'reject' | 'queue';
 
+/** An audit row written with an accepted run, in the same statement; its metadata gains the run's status. */
+export interface AdmissionAuditRow {
+  actorId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  metadata: Record<string, unknown>;
+}
+
 export interface AdmissionRequest {
+  /** Chosen by the caller so that it can name the run in the audit row. */
+  executionId?: string;
   owner: AdmissionOwner;
-  workflow: WorkflowEntity;
+  workflow: AdmissionWorkflow;
   trigger: ExecutionTrigger;
   input: unknown;
   region?: string | null;
   whenBusy?: WhenBusy;
   requestId?: string;
-  /** Runs inside the admission transaction, after the execution row is written (e.g. the audit row). */
-  onAdmitted?: (manager: EntityManager, execution: ExecutionEntity) => Promise<void>;
+  audit?: AdmissionAuditRow;
 }
 
 export interface Admitted {

@@ -1,16 +1,30 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { FlowlineMetrics } from '@app/metrics';
-import { ExecutionEntity, ExecutionStatus } from '@app/database';
+import { ExecutionEntity, ExecutionStatus, namedStatement, SqlPool } from '@app/database';
 import { AppError, ConcurrencyLimitError, DailyExecutionLimitError, ServiceUnavailableError, WaitingLimitError, WorkflowInactiveError } from '@app/errors';
 import { executeJobOptions, JobName, RegionQueues, regionQueueName } from '@app/queue-contracts';
-import { effectiveLimits, queuePriority, TierLimits, withinLimit } from '@app/tier-policy';
+import { effectiveLimits, queuePriority, TierLimits } from '@app/tier-policy';
 import { AdmissionRequest, Admitted, MAX_WAITING_RUNS } from './admission.types';
 import { resolveRunRegion } from './resolve-region';
-import { LiveUsage, lockOwner, readLiveUsage } from './usage-counter';
 import { WorkerPresence } from './worker-presence.service';
+
+// Limits, the row and its audit row in one round trip: see migration 1764900000000.
+const ADMIT = namedStatement(
+  'admit_execution',
+  `SELECT decision, admitted_at, usage_active, usage_waiting, usage_today
+     FROM flowline_admit_execution($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13, $14, $15::jsonb)`,
+);
+const WITHDRAW = namedStatement('withdraw_execution', `DELETE FROM executions WHERE id = $1 AND status = 'queued'`);
+
+interface AdmitRow {
+  decision: 'queued' | 'waiting' | 'daily_limit' | 'concurrency_limit' | 'waiting_limit';
+  admitted_at: Date | null;
+  usage_active: number | null;
+  usage_waiting: number | null;
+  usage_today: number | null;
+}
 
 /**
  * The one door every run goes through (API, webhook, schedule tick):
@@ -21,11 +35,11 @@ export class RunAdmission {
   private readonly logger = new Logger(RunAdmission.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sql: SqlPool,
     private readonly queues: RegionQueues,
-    private readonly presence: WorkerPresence,
     private readonly config: AppConfig,
     private readonly metrics: FlowlineMetrics,
+    private readonly presence: WorkerPresence,
   ) {}
 
   async admit(request: AdmissionRequest): Promise<Admitted> {
@@ -33,54 +47,54 @@ export class RunAdmission {
     if (!workflow.active) throw new WorkflowInactiveError();
     const region = resolveRunRegion({ requested: request.region, workflowPin: workflow.region, preferred: owner.preferredRegion }, this.config.regions, this.config.defaultRegion);
     const limits = effectiveLimits(owner.tier, owner.customLimits);
-    const priority = queuePriority(owner.tier);
-
-    const execution = await this.insertWithinLimits(request, region, priority, limits).catch((error: unknown) => {
-      if (error instanceof AppError && error.status === 429) this.metrics.limitRejections.inc({ code: error.code, region, tier: owner.tier });
-      throw error;
+    const execution = Object.assign(new ExecutionEntity(), {
+      id: request.executionId ?? randomUUID(),
+      ownerId: owner.id,
+      workflowId: workflow.id,
+      trigger: request.trigger,
+      region,
+      queue: regionQueueName(region),
+      priority: queuePriority(owner.tier),
+      definition: workflow.steps,
+      input: request.input ?? null,
+      requestId: request.requestId ?? null,
+      deliveries: 0,
     });
+    const row = await this.insertWithinLimits(execution, request, limits);
+    const refusal = limitError(row, limits);
+    if (refusal) {
+      this.metrics.limitRejections.inc({ code: refusal.code, region, tier: owner.tier });
+      throw refusal;
+    }
+    execution.status = row.decision as ExecutionStatus;
+    execution.createdAt = row.admitted_at as Date;
     if (execution.status === 'queued') await this.enqueueOrWithdraw(execution);
     this.metrics.executionsAccepted.inc({ region, tier: owner.tier, trigger: request.trigger });
     const warnings = (await this.presence.hasWorkers(region)) ? [] : [`no worker is online in ${region}`];
     return { execution, warnings };
   }
 
-  private async insertWithinLimits(request: AdmissionRequest, region: string, priority: number, limits: TierLimits): Promise<ExecutionEntity> {
-    const { owner, workflow } = request;
-    const limited = limits.maxConcurrentJobs !== null || limits.dailyExecutions !== null;
-    // A snapshot already over a limit can only mean a rejection: answering it without the owner lock keeps a
-    // burst from one user from parking every request (each holding a pooled connection) in the lock's queue.
-    if (limited) statusWithinLimits(request, limits, await readLiveUsage(this.dataSource.manager, owner.id));
-    return this.dataSource.transaction(async (manager) => {
-      let status: ExecutionStatus = 'queued';
-      if (limited) {
-        await lockOwner(manager, owner.id);
-        status = statusWithinLimits(request, limits, await readLiveUsage(manager, owner.id));
-      }
-      const row = manager.create(ExecutionEntity, {
-        id: randomUUID(),
-        ownerId: owner.id,
-        workflowId: workflow.id,
-        status,
-        trigger: request.trigger,
-        region,
-        queue: regionQueueName(region),
-        priority,
-        definition: workflow.steps,
-        input: request.input ?? null,
-        requestId: request.requestId ?? null,
-        deliveries: 0,
-      });
-      // JSON columns are sent as text: pg would turn a JS array into a PostgreSQL array.
-      const [inserted] = (await manager.query(
-        `INSERT INTO executions (id, owner_id, workflow_id, status, trigger, region, queue, priority, definition, input, request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11) RETURNING created_at`,
-        [row.id, row.ownerId, row.workflowId, row.status, row.trigger, row.region, row.queue, row.priority, JSON.stringify(row.definition), JSON.stringify(row.input), row.requestId],
-      )) as { created_at: Date }[];
-      row.createdAt = inserted.created_at;
-      await request.onAdmitted?.(manager, row);
-      return row;
-    });
+  private async insertWithinLimits(execution: ExecutionEntity, request: AdmissionRequest, limits: TierLimits): Promise<AdmitRow> {
+    // JSON values are sent as text: pg would turn a JS array into a PostgreSQL array.
+    const row = await this.sql.one<AdmitRow>(ADMIT, [
+      execution.id,
+      execution.ownerId,
+      execution.workflowId,
+      execution.trigger,
+      execution.region,
+      execution.queue,
+      execution.priority,
+      JSON.stringify(execution.definition),
+      JSON.stringify(execution.input),
+      execution.requestId,
+      limits.maxConcurrentJobs,
+      limits.dailyExecutions,
+      request.whenBusy === 'queue',
+      MAX_WAITING_RUNS,
+      request.audit ? JSON.stringify(request.audit) : null,
+    ]);
+    if (!row) throw new Error('admission returned no row');
+    return row;
   }
 
   /**
@@ -94,7 +108,7 @@ export class RunAdmission {
       await this.enqueue(execution);
     } catch (error) {
       this.logger.warn(`Could not enqueue execution ${execution.id}: ${(error as Error).message}`);
-      await this.dataSource.query(`DELETE FROM executions WHERE id = $1 AND status = 'queued'`, [execution.id]).catch(() => undefined);
+      await this.sql.rows(WITHDRAW, [execution.id]).catch(() => undefined);
       throw new ServiceUnavailableError('The run queue is unavailable; the run was not accepted. Try again shortly.');
     }
   }
@@ -106,13 +120,16 @@ export class RunAdmission {
   }
 }
 
-/** The status a new run gets under these limits and this usage, or the limit error. */
-function statusWithinLimits(request: AdmissionRequest, limits: TierLimits, usage: LiveUsage): ExecutionStatus {
-  if (!withinLimit(limits.dailyExecutions, usage.today)) throw new DailyExecutionLimitError(limits.dailyExecutions as number, usage.today);
-  // FIFO: while runs wait, a queue-when-busy run waits behind them.
-  const slotFree = withinLimit(limits.maxConcurrentJobs, usage.active);
-  if (slotFree && !(request.whenBusy === 'queue' && usage.waiting > 0)) return 'queued';
-  if (request.whenBusy !== 'queue') throw new ConcurrencyLimitError(limits.maxConcurrentJobs as number, usage.active);
-  if (usage.waiting >= MAX_WAITING_RUNS) throw new WaitingLimitError(MAX_WAITING_RUNS, usage.waiting);
-  return 'waiting';
+/** The limit error for a refused admission, or null when the run was accepted. */
+function limitError(row: AdmitRow, limits: TierLimits): AppError | null {
+  switch (row.decision) {
+    case 'daily_limit':
+      return new DailyExecutionLimitError(limits.dailyExecutions as number, row.usage_today ?? 0);
+    case 'concurrency_limit':
+      return new ConcurrencyLimitError(limits.maxConcurrentJobs as number, row.usage_active ?? 0);
+    case 'waiting_limit':
+      return new WaitingLimitError(MAX_WAITING_RUNS, row.usage_waiting ?? 0);
+    default:
+      return null;
+  }
 }

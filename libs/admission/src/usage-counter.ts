@@ -21,15 +21,9 @@ export async function lockOwner(manager: EntityManager, ownerId: string): Promis
 /**
  * Usage is derived from the executions themselves (no counter to drift):
  * a slot is released exactly when its execution leaves queued/running,
- * whoever makes that transition.
+ * whoever makes that transition. One definition, in PostgreSQL, shared with admission.
  */
 export async function readLiveUsage(manager: EntityManager, ownerId: string): Promise<LiveUsage> {
-  const [row] = (await manager.query(
-    `SELECT
-       (SELECT count(*) FROM executions WHERE owner_id = $1 AND status IN ('queued', 'running'))::int AS active,
-       (SELECT count(*) FROM executions WHERE owner_id = $1 AND status = 'waiting')::int AS waiting,
-       (SELECT count(*) FROM executions WHERE owner_id = $1 AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')::int AS today`,
-    [ownerId],
-  )) as LiveUsage[];
+  const [row] = (await manager.query(`SELECT active, waiting, today FROM flowline_live_usage($1)`, [ownerId])) as LiveUsage[];
   return row;
 }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
 import { buildDataSourceOptions } from './data-source-options';
 import { ENTITIES } from './entities';
+import { SqlPool } from './sql-pool';
 
 @Module({})
 export class DatabaseModule {
@@ -21,7 +22,8 @@ export class DatabaseModule {
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      exports: [TypeOrmModule],
+      providers: [SqlPool],
+      exports: [TypeOrmModule, SqlPool],
     };
   }
 }

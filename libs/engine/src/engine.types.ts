@@ -47,6 +47,8 @@ export interface RunOptions {
   timeoutMs: number;
   /** Results of an earlier, interrupted attempt: succeeded steps here are not executed again. */
   completed?: StepResult[];
+  /** Awaited before each step runs (not for steps taken from `completed`). */
+  onStepStarting?: (step: StepDefinition) => Promise<void>;
   /** Awaited after each step that ran (not for steps taken from `completed`). */
   onStepFinished?: (result: StepResult) => Promise<void>;
   /** Headers to add to an http step with `params.credentialId`. */

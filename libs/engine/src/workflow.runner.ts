@@ -146,7 +146,7 @@ function invalidDefinition(steps: unknown, problems: ReturnType<typeof validateW
 
 /**
  * Runs the steps in order. Resolves with the run's outcome whatever the steps do; it rejects
- * only when `onStepFinished` throws, since a result that cannot be persisted must not be skipped over.
+ * only when `onStepStarting` or `onStepFinished` throws, since a result that cannot be persisted must not be skipped over.
  */
 export async function runWorkflow(steps: StepDefinition[], options: RunOptions): Promise<RunResult> {
   const problems = validateWorkflowSteps(steps);
@@ -175,6 +175,7 @@ export async function runWorkflow(steps: StepDefinition[], options: RunOptions):
         stoppedBy = control.stopReason();
         if (stoppedBy) break;
       }
+      if (!previous) await options.onStepStarting?.(step);
       const outcome = previous ? { result: previous, stoppedBy: null } : await runner.run(step, context);
       results[index] = outcome.result;
       if (!previous) await options.onStepFinished?.(outcome.result);

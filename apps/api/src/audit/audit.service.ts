@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, DataSource, EntityManager, FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
+import type { AdmissionAuditRow } from '@app/admission';
 import { AppConfig } from '@app/config';
 import { AuditLogEntity, AuditOutcome } from '@app/database';
 import { scrubAuditMetadata } from './audit-metadata';
@@ -55,22 +56,27 @@ export class AuditService implements OnApplicationBootstrap {
   ) {}
 
   async record(event: AuditEvent, manager?: EntityManager): Promise<void> {
-    const context = event.context ?? currentRequestContext() ?? NO_REQUEST_CONTEXT;
+    const row = this.rowFor(event);
     await (manager ?? this.dataSource.manager).query(
       `INSERT INTO audit_logs (actor_id, action, target_type, target_id, outcome, ip, user_agent, request_id, metadata)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
-      [
-        event.actorId,
-        event.action,
-        event.targetType ?? null,
-        event.targetId ?? null,
-        event.outcome ?? 'success',
-        context.ip,
-        context.userAgent,
-        context.requestId,
-        JSON.stringify(scrubAuditMetadata(event.metadata)),
-      ],
+      [row.actorId, row.action, row.targetType, row.targetId, event.outcome ?? 'success', row.ip, row.userAgent, row.requestId, JSON.stringify(row.metadata)],
     );
+  }
+
+  /** The row of a successful event, for a writer that inserts it in its own statement (run admission). */
+  rowFor(event: AuditEvent): AdmissionAuditRow {
+    const context = event.context ?? currentRequestContext() ?? NO_REQUEST_CONTEXT;
+    return {
+      actorId: event.actorId,
+      action: event.action,
+      targetType: event.targetType ?? null,
+      targetId: event.targetId ?? null,
+      ip: context.ip,
+      userAgent: context.userAgent,
+      requestId: context.requestId,
+      metadata: scrubAuditMetadata(event.metadata),
+    };
   }
 
   list(query: AuditLogQuery): Promise<[AuditLogEntity[], number]> {

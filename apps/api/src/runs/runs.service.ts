@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AdmissionRequest, Admitted, RunAdmission } from '@app/admission';
+import { randomUUID } from 'node:crypto';
 import { ExecutionEntity, ExecutionStepEntity, FINAL_STATUSES, UserEntity, WorkflowEntity } from '@app/database';
 import { AppError } from '@app/errors';
 import { AuditService } from '../audit/audit.service';
@@ -22,7 +23,7 @@ export class RunsService {
   ) {}
 
   async start(user: AuthUser, request: RunAsyncRequest, requestId?: string): Promise<Admitted> {
-    const workflow = await this.workflows.get(user.id, request.workflowId);
+    const workflow = await this.workflows.getForRun(user.id, request.workflowId);
     return this.admitAudited({
       owner: user,
       workflow,
@@ -53,11 +54,12 @@ export class RunsService {
    */
   private async admitAudited(request: AdmissionRequest): Promise<Admitted> {
     const target = { actorId: request.owner.id, action: 'run.request' as const, targetType: 'workflow', targetId: request.workflow.id };
+    const executionId = randomUUID();
     try {
       return await this.admission.admit({
         ...request,
-        onAdmitted: (manager, execution) =>
-          this.audit.record({ ...target, metadata: { executionId: execution.id, trigger: execution.trigger, region: execution.region, status: execution.status } }, manager),
+        executionId,
+        audit: this.audit.rowFor({ ...target, metadata: { executionId, trigger: request.trigger } }),
       });
     } catch (error) {
       if (error instanceof AppError && error.status !== HttpStatus.TOO_MANY_REQUESTS) {

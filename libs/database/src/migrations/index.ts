@@ -4,6 +4,7 @@ import { Credentials1764600000000 } from './1764600000000-credentials';
 import { AuditLogs1764600000001 } from './1764600000001-audit-logs';
 import { Billing1764700000000 } from './1764700000000-billing';
 import { AnalyticsCoveringIndexes1764800000000 } from './1764800000000-analytics-covering-indexes';
+import { OneRoundTripAdmission1764900000000 } from './1764900000000-one-round-trip-admission';
 
 /** Listed explicitly: the apps are bundled, so a file glob would find nothing. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AuditLogs1764600000001,
   Billing1764700000000,
   AnalyticsCoveringIndexes1764800000000,
+  OneRoundTripAdmission1764900000000,
 ];
