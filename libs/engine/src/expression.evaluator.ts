@@ -19,8 +19,7 @@ export function describeJsonataError(error: unknown): string {
   return details.code ? `${message} (${details.code}${where})` : message;
 }
 
-/** Null when the expression compiles, else why not. */
-export function expressionProblem(source: string): string | null {
+function compileProblem(source: string): string | null {
   if (source.trim() === '') return 'expression must not be empty';
   if (source.length > MAX_EXPRESSION_LENGTH) return `expression must be at most ${MAX_EXPRESSION_LENGTH} characters`;
   try {
@@ -37,8 +36,7 @@ interface AstNode {
   steps?: AstNode[];
 }
 
-/** Step ids named by `steps.<id>`, `$.steps.<id>` or `$$.steps.<id>` anywhere in a compiled expression. */
-export function referencedStepIds(source: string): string[] {
+function stepIdsIn(source: string): string[] {
   const ast = jsonata(source).ast() as unknown;
   const found = new Set<string>();
   const seen = new Set<unknown>();
@@ -59,6 +57,37 @@ export function referencedStepIds(source: string): string[] {
   };
   visit(ast);
   return [...found];
+}
+
+interface ExpressionAnalysis {
+  problem: string | null;
+  referencedStepIds: string[];
+}
+
+// Every run validates its definition again (the worker must not trust stored JSON): parsing each
+// expression twice per run showed in the worker's profile, and the analysis depends on the text alone.
+const ANALYSES_KEPT = 1000;
+const analyses = new Map<string, ExpressionAnalysis>();
+
+function analyse(source: string): ExpressionAnalysis {
+  let analysis = analyses.get(source);
+  if (!analysis) {
+    const problem = compileProblem(source);
+    analysis = { problem, referencedStepIds: problem === null ? stepIdsIn(source) : [] };
+    if (analyses.size >= ANALYSES_KEPT) analyses.clear();
+    analyses.set(source, analysis);
+  }
+  return analysis;
+}
+
+/** Null when the expression compiles, else why not. */
+export function expressionProblem(source: string): string | null {
+  return analyse(source).problem;
+}
+
+/** Step ids named by `steps.<id>`, `$.steps.<id>` or `$$.steps.<id>` anywhere in a compiled expression. */
+export function referencedStepIds(source: string): string[] {
+  return [...analyse(source).referencedStepIds];
 }
 
 function plainValue(value: unknown, ancestors: Set<object>): unknown {

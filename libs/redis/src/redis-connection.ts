@@ -8,6 +8,8 @@ import Redis, { RedisOptions } from 'ioredis';
 export function failFastRedisOptions(): RedisOptions {
   return {
     enableOfflineQueue: false,
+    // Commands issued in the same tick (concurrent requests) leave in one write.
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 1500,
     // A slow answer under load is not an outage; a stopped Redis fails at once (no offline queue).
