@@ -7,14 +7,6 @@ export interface AdmissionOwner {
   preferredRegion: string | null;
 }
 
-/** What admission needs of a workflow. */
-export interface AdmissionWorkflow {
-  id: string;
-  active: boolean;
-  region: string | null;
-  steps: unknown;
-}
-
 export type WhenBusy = 'reject' | 'queue';
 
 /** An audit row written with an accepted run, in the same statement; its metadata gains the run's status. */
@@ -33,7 +25,8 @@ export interface AdmissionRequest {
   /** Chosen by the caller so that it can name the run in the audit row. */
   executionId?: string;
   owner: AdmissionOwner;
-  workflow: AdmissionWorkflow;
+  /** One of the owner's workflows; its definition and state are read in the admitting statement. */
+  workflowId: string;
   trigger: ExecutionTrigger;
   input: unknown;
   region?: string | null;

@@ -1,6 +1,5 @@
 export * from './admission.module';
 export * from './admission.types';
-export * from './resolve-region';
 export * from './run-admission.service';
 export * from './usage-counter';
 export * from './waiting-runs.promoter';

@@ -3,23 +3,35 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
 import { FlowlineMetrics } from '@app/metrics';
 import { ExecutionEntity, ExecutionStatus, namedStatement, SqlPool } from '@app/database';
-import { AppError, ConcurrencyLimitError, DailyExecutionLimitError, ServiceUnavailableError, WaitingLimitError, WorkflowInactiveError } from '@app/errors';
+import {
+  AppError,
+  ConcurrencyLimitError,
+  DailyExecutionLimitError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnknownRegionError,
+  WaitingLimitError,
+  WorkflowInactiveError,
+} from '@app/errors';
 import { executeJobOptions, JobName, RegionQueues, regionQueueName } from '@app/queue-contracts';
 import { effectiveLimits, queuePriority, TierLimits } from '@app/tier-policy';
 import { AdmissionRequest, Admitted, MAX_WAITING_RUNS } from './admission.types';
-import { resolveRunRegion } from './resolve-region';
 import { WorkerPresence } from './worker-presence.service';
 
-// Limits, the row and its audit row in one round trip: see migration 1764900000000.
+// Workflow, region, limits, the row and its audit row in one round trip: see migration 1764900000000.
 const ADMIT = namedStatement(
   'admit_execution',
-  `SELECT decision, admitted_at, usage_active, usage_waiting, usage_today
-     FROM flowline_admit_execution($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13, $14, $15::jsonb)`,
+  `SELECT decision, admitted_region, admitted_queue, admitted_at, usage_active, usage_waiting, usage_today
+     FROM flowline_admit_execution($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17::jsonb)`,
 );
 const WITHDRAW = namedStatement('withdraw_execution', `DELETE FROM executions WHERE id = $1 AND status = 'queued'`);
 
+type Decision = 'queued' | 'waiting' | 'workflow_not_found' | 'workflow_inactive' | 'unknown_region' | 'daily_limit' | 'concurrency_limit' | 'waiting_limit';
+
 interface AdmitRow {
-  decision: 'queued' | 'waiting' | 'daily_limit' | 'concurrency_limit' | 'waiting_limit';
+  decision: Decision;
+  admitted_region: string | null;
+  admitted_queue: string | null;
   admitted_at: Date | null;
   usage_active: number | null;
   usage_waiting: number | null;
@@ -43,50 +55,53 @@ export class RunAdmission {
   ) {}
 
   async admit(request: AdmissionRequest): Promise<Admitted> {
-    const { owner, workflow } = request;
-    if (!workflow.active) throw new WorkflowInactiveError();
-    const region = resolveRunRegion({ requested: request.region, workflowPin: workflow.region, preferred: owner.preferredRegion }, this.config.regions, this.config.defaultRegion);
+    const { owner } = request;
     const limits = effectiveLimits(owner.tier, owner.customLimits);
+    const id = request.executionId ?? randomUUID();
+    const row = await this.admitRow(id, request, limits);
+    const refusal = this.refusalOf(row, request, limits);
+    if (refusal) {
+      if (refusal.status === 429) this.metrics.limitRejections.inc({ code: refusal.code, region: row.admitted_region ?? '', tier: owner.tier });
+      throw refusal;
+    }
+    const region = row.admitted_region as string;
     const execution = Object.assign(new ExecutionEntity(), {
-      id: request.executionId ?? randomUUID(),
+      id,
       ownerId: owner.id,
-      workflowId: workflow.id,
+      workflowId: request.workflowId,
+      status: row.decision as ExecutionStatus,
       trigger: request.trigger,
       region,
-      queue: regionQueueName(region),
+      queue: row.admitted_queue as string,
       priority: queuePriority(owner.tier),
-      definition: workflow.steps,
       input: request.input ?? null,
       requestId: request.requestId ?? null,
       deliveries: 0,
+      createdAt: row.admitted_at as Date,
     });
-    const row = await this.insertWithinLimits(execution, request, limits);
-    const refusal = limitError(row, limits);
-    if (refusal) {
-      this.metrics.limitRejections.inc({ code: refusal.code, region, tier: owner.tier });
-      throw refusal;
-    }
-    execution.status = row.decision as ExecutionStatus;
-    execution.createdAt = row.admitted_at as Date;
     if (execution.status === 'queued') await this.enqueueOrWithdraw(execution);
     this.metrics.executionsAccepted.inc({ region, tier: owner.tier, trigger: request.trigger });
     const warnings = (await this.presence.hasWorkers(region)) ? [] : [`no worker is online in ${region}`];
     return { execution, warnings };
   }
 
-  private async insertWithinLimits(execution: ExecutionEntity, request: AdmissionRequest, limits: TierLimits): Promise<AdmitRow> {
+  private async admitRow(id: string, request: AdmissionRequest, limits: TierLimits): Promise<AdmitRow> {
+    const { owner } = request;
+    const regions = this.config.regions;
     // JSON values are sent as text: pg would turn a JS array into a PostgreSQL array.
     const row = await this.sql.one<AdmitRow>(ADMIT, [
-      execution.id,
-      execution.ownerId,
-      execution.workflowId,
-      execution.trigger,
-      execution.region,
-      execution.queue,
-      execution.priority,
-      JSON.stringify(execution.definition),
-      JSON.stringify(execution.input),
-      execution.requestId,
+      id,
+      owner.id,
+      request.workflowId,
+      request.trigger,
+      request.region ?? null,
+      owner.preferredRegion,
+      this.config.defaultRegion,
+      regions,
+      regions.map(regionQueueName),
+      queuePriority(owner.tier),
+      JSON.stringify(request.input ?? null),
+      request.requestId ?? null,
       limits.maxConcurrentJobs,
       limits.dailyExecutions,
       request.whenBusy === 'queue',
@@ -95,6 +110,26 @@ export class RunAdmission {
     ]);
     if (!row) throw new Error('admission returned no row');
     return row;
+  }
+
+  /** The error for a refused admission, or null when the run was accepted. */
+  private refusalOf(row: AdmitRow, request: AdmissionRequest, limits: TierLimits): AppError | null {
+    switch (row.decision) {
+      case 'workflow_not_found':
+        return new NotFoundError('Workflow');
+      case 'workflow_inactive':
+        return new WorkflowInactiveError();
+      case 'unknown_region':
+        return new UnknownRegionError(row.admitted_region ?? request.region ?? '', this.config.regions);
+      case 'daily_limit':
+        return new DailyExecutionLimitError(limits.dailyExecutions as number, row.usage_today ?? 0);
+      case 'concurrency_limit':
+        return new ConcurrencyLimitError(limits.maxConcurrentJobs as number, row.usage_active ?? 0);
+      case 'waiting_limit':
+        return new WaitingLimitError(MAX_WAITING_RUNS, row.usage_waiting ?? 0);
+      default:
+        return null;
+    }
   }
 
   /**
@@ -117,19 +152,5 @@ export class RunAdmission {
     return this.queues
       .get(execution.region)
       .add(JobName.ExecuteWorkflow, { executionId: execution.id, requestId: execution.requestId ?? undefined }, executeJobOptions(execution.id, execution.priority));
-  }
-}
-
-/** The limit error for a refused admission, or null when the run was accepted. */
-function limitError(row: AdmitRow, limits: TierLimits): AppError | null {
-  switch (row.decision) {
-    case 'daily_limit':
-      return new DailyExecutionLimitError(limits.dailyExecutions as number, row.usage_today ?? 0);
-    case 'concurrency_limit':
-      return new ConcurrencyLimitError(limits.maxConcurrentJobs as number, row.usage_active ?? 0);
-    case 'waiting_limit':
-      return new WaitingLimitError(MAX_WAITING_RUNS, row.usage_waiting ?? 0);
-    default:
-      return null;
   }
 }

@@ -6,7 +6,6 @@ import { AppError } from '@app/errors';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { ExecutionsService } from '../executions/executions.service';
-import { WorkflowsService } from '../workflows/workflows.service';
 import { ExecutionWaiter } from './execution-waiter.service';
 import { RunAsyncRequest } from './runs.dto';
 
@@ -16,17 +15,15 @@ const DEFAULT_WAIT_MS = 30000;
 export class RunsService {
   constructor(
     private readonly admission: RunAdmission,
-    private readonly workflows: WorkflowsService,
     private readonly executions: ExecutionsService,
     private readonly waiter: ExecutionWaiter,
     private readonly audit: AuditService,
   ) {}
 
   async start(user: AuthUser, request: RunAsyncRequest, requestId?: string): Promise<Admitted> {
-    const workflow = await this.workflows.getForRun(user.id, request.workflowId);
     return this.admitAudited({
       owner: user,
-      workflow,
+      workflowId: request.workflowId,
       trigger: 'manual',
       input: request.input ?? null,
       region: request.region,
@@ -45,15 +42,15 @@ export class RunsService {
   }
 
   startFromWebhook(owner: UserEntity, workflow: WorkflowEntity, input: unknown, requestId?: string): Promise<Admitted> {
-    return this.admitAudited({ owner, workflow, trigger: 'webhook', input, requestId });
+    return this.admitAudited({ owner, workflowId: workflow.id, trigger: 'webhook', input, requestId });
   }
 
   /**
-   * An accepted run is audited in its admission transaction; a refused one (inactive, no queue) afterwards.
+   * An accepted run is audited in its admission statement; a refused one (inactive, no queue) afterwards.
    * Limit rejections (429) are left out: they come in floods, and a row each would turn a flood into as many writes.
    */
   private async admitAudited(request: AdmissionRequest): Promise<Admitted> {
-    const target = { actorId: request.owner.id, action: 'run.request' as const, targetType: 'workflow', targetId: request.workflow.id };
+    const target = { actorId: request.owner.id, action: 'run.request' as const, targetType: 'workflow', targetId: request.workflowId };
     const executionId = randomUUID();
     try {
       return await this.admission.admit({
@@ -62,7 +59,8 @@ export class RunsService {
         audit: this.audit.rowFor({ ...target, metadata: { executionId, trigger: request.trigger } }),
       });
     } catch (error) {
-      if (error instanceof AppError && error.status !== HttpStatus.TOO_MANY_REQUESTS) {
+      // 404 (not the caller's workflow) names nothing of the caller's to audit.
+      if (error instanceof AppError && error.status !== HttpStatus.TOO_MANY_REQUESTS && error.status !== HttpStatus.NOT_FOUND) {
         await this.audit.record({ ...target, outcome: 'failure', metadata: { trigger: request.trigger, code: error.code } }).catch(() => undefined);
       }
       throw error;

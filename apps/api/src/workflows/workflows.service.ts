@@ -4,8 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { lockOwner } from '@app/admission';
 import { AppConfig } from '@app/config';
-import { namedStatement, SqlPool, UserEntity, WorkflowEntity } from '@app/database';
-import type { AdmissionWorkflow } from '@app/admission';
+import { UserEntity, WorkflowEntity } from '@app/database';
 import { NotFoundError, WorkflowLimitError } from '@app/errors';
 import { effectiveLimits, withinLimit } from '@app/tier-policy';
 import { AuditService } from '../audit/audit.service';
@@ -13,8 +12,6 @@ import type { AuthUser } from '../common/auth-user';
 import { WorkflowDefinitionValidator } from './workflow-definition.validator';
 import { WorkflowSchedules } from './workflow-schedules.service';
 import { CreateWorkflowRequest, UpdateWorkflowRequest, WebhookResponse } from './workflows.dto';
-
-const WORKFLOW_FOR_RUN = namedStatement('workflow_for_run', `SELECT id, active, region, steps FROM workflows WHERE id = $1 AND owner_id = $2`);
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -34,7 +31,6 @@ export class WorkflowsService {
     private readonly schedules: WorkflowSchedules,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
-    private readonly sql: SqlPool,
   ) {}
 
   /** Counted under the owner's lock: parallel creates cannot pass the workflow limit. */
@@ -77,13 +73,6 @@ export class WorkflowsService {
 
   async get(ownerId: string, id: string): Promise<WorkflowEntity> {
     const workflow = await this.workflows.findOneBy({ id, ownerId });
-    if (!workflow) throw new NotFoundError('Workflow');
-    return workflow;
-  }
-
-  /** What a run needs of the caller's workflow; a prepared lookup, as it is on every run request. */
-  async getForRun(ownerId: string, id: string): Promise<AdmissionWorkflow> {
-    const workflow = await this.sql.one<AdmissionWorkflow>(WORKFLOW_FOR_RUN, [id, ownerId]);
     if (!workflow) throw new NotFoundError('Workflow');
     return workflow;
   }

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The run hot path in one round trip each way (see bench/): admission
- * (limits, the execution row, its audit row) and the worker's finish (last
+ * (workflow, region, limits, the execution row, its audit row) and the worker's finish (last
  * step, final state, whether the owner has runs waiting for the freed slot).
  *
  * Both take the per-owner advisory lock that every admission path takes
@@ -37,16 +37,37 @@ export class OneRoundTripAdmission1764900000000 implements MigrationInterface {
         END
       $$`);
 
+    // The caller's workflow (its current definition and state), the region, the limits, the row and its
+    // audit row. Regions and their queues come from the settings, as parallel arrays.
     await queryRunner.query(`
       CREATE FUNCTION flowline_admit_execution(
-        p_id uuid, p_owner uuid, p_workflow uuid, p_trigger text, p_region text, p_queue text, p_priority int,
-        p_definition jsonb, p_input jsonb, p_request_id text,
+        p_id uuid, p_owner uuid, p_workflow uuid, p_trigger text,
+        p_requested_region text, p_preferred_region text, p_default_region text, p_regions text[], p_queues text[],
+        p_priority int, p_input jsonb, p_request_id text,
         p_max_concurrent int, p_daily int, p_queue_when_busy boolean, p_max_waiting int, p_audit jsonb,
-        OUT decision text, OUT admitted_at timestamptz, OUT usage_active int, OUT usage_waiting int, OUT usage_today int)
+        OUT decision text, OUT admitted_region text, OUT admitted_queue text, OUT admitted_at timestamptz,
+        OUT usage_active int, OUT usage_waiting int, OUT usage_today int)
       LANGUAGE plpgsql VOLATILE AS $$
       DECLARE
+        flow record;
         usage record;
       BEGIN
+        SELECT w.active, w.region, w.steps INTO flow FROM workflows w WHERE w.id = p_workflow AND w.owner_id = p_owner;
+        IF NOT FOUND THEN
+          decision := 'workflow_not_found';
+          RETURN;
+        END IF;
+        IF NOT flow.active THEN
+          decision := 'workflow_inactive';
+          RETURN;
+        END IF;
+        -- First that applies: the request's region, the workflow's pin, the owner's preference, the default.
+        admitted_region := COALESCE(p_requested_region, flow.region, p_preferred_region, p_default_region);
+        admitted_queue := p_queues[array_position(p_regions, admitted_region)];
+        IF admitted_queue IS NULL THEN
+          decision := 'unknown_region';
+          RETURN;
+        END IF;
         decision := 'queued';
         IF p_max_concurrent IS NOT NULL OR p_daily IS NOT NULL THEN
           -- A snapshot already over a limit can only mean a rejection: answered without queueing for the lock.
@@ -65,13 +86,13 @@ export class OneRoundTripAdmission1764900000000 implements MigrationInterface {
           END IF;
         END IF;
         INSERT INTO executions (id, owner_id, workflow_id, status, trigger, region, queue, priority, definition, input, request_id)
-        VALUES (p_id, p_owner, p_workflow, decision, p_trigger, p_region, p_queue, p_priority, p_definition, p_input, p_request_id)
+        VALUES (p_id, p_owner, p_workflow, decision, p_trigger, admitted_region, admitted_queue, p_priority, flow.steps, p_input, p_request_id)
         RETURNING executions.created_at INTO admitted_at;
         IF p_audit IS NOT NULL THEN
           INSERT INTO audit_logs (actor_id, action, target_type, target_id, outcome, ip, user_agent, request_id, metadata)
           VALUES ((p_audit->>'actorId')::uuid, p_audit->>'action', p_audit->>'targetType', p_audit->>'targetId', 'success',
                   p_audit->>'ip', p_audit->>'userAgent', p_audit->>'requestId',
-                  COALESCE(p_audit->'metadata', '{}'::jsonb) || jsonb_build_object('region', p_region, 'status', decision));
+                  COALESCE(p_audit->'metadata', '{}'::jsonb) || jsonb_build_object('region', admitted_region, 'status', decision));
         END IF;
       END
       $$`);
@@ -117,7 +138,7 @@ export class OneRoundTripAdmission1764900000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP FUNCTION flowline_finish_execution(uuid, int, text, jsonb, text, jsonb)`);
-    await queryRunner.query(`DROP FUNCTION flowline_admit_execution(uuid, uuid, uuid, text, text, text, int, jsonb, jsonb, text, int, int, boolean, int, jsonb)`);
+    await queryRunner.query(`DROP FUNCTION flowline_admit_execution(uuid, uuid, uuid, text, text, text, text, text[], text[], int, jsonb, text, int, int, boolean, int, jsonb)`);
     await queryRunner.query(`DROP FUNCTION flowline_admission_decision(int, int, int, int, int, boolean, int)`);
     await queryRunner.query(`DROP FUNCTION flowline_live_usage(uuid)`);
   }

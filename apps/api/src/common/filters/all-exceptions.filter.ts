@@ -116,6 +116,8 @@ function bodyParserStatus(exception: unknown): number | null {
 
 /** PostgreSQL class 22 (data exception: NUL in text, invalid encoding, out of range) comes from input, not from a bug. */
 function isInvalidDataError(exception: unknown): boolean {
-  const driverError = (exception as { driverError?: { code?: unknown } })?.driverError;
-  return typeof driverError?.code === 'string' && driverError.code.startsWith('22');
+  // TypeORM wraps the driver's error; statements sent straight to the pool (SqlPool) throw it as it is.
+  const candidate = exception as { driverError?: { code?: unknown }; code?: unknown; severity?: unknown };
+  const code = candidate?.driverError?.code ?? (typeof candidate?.severity === 'string' ? candidate.code : undefined);
+  return typeof code === 'string' && code.startsWith('22');
 }
