@@ -38,4 +38,5 @@ EXPOSE 3000
 # start-period covers the migrations the api applies at boot.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/apps/api/main.js"]
+# The heap cap of scripts/node-flags.mjs.
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=8", "dist/apps/api/main.js"]

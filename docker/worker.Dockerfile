@@ -29,4 +29,5 @@ ENV WORKER_HTTP_PORT=9464
 EXPOSE 9464
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.WORKER_HTTP_PORT || 9464) + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/apps/worker/main.js"]
+# The heap cap of scripts/node-flags.mjs.
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=8", "dist/apps/worker/main.js"]

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import Redis from 'ioredis';
 import pg from 'pg';
+import { NODE_FLAGS } from './node-flags.mjs';
 
 // FLOWLINE_DEFAULT_DATABASE_URL is undocumented: tests use it to exercise the embedded fallback.
 const DEFAULT_DATABASE_URL = process.env.FLOWLINE_DEFAULT_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/flowline';
@@ -130,7 +131,7 @@ function watch(child, tag, color) {
 
 function startChild(tag, script, env, color) {
   if (stopping) throw new Error('stopping');
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   return watch(child, tag, color);
 }

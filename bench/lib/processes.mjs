@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { NODE_FLAGS } from '../../scripts/node-flags.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 const PROFILER = join(ROOT, 'bench', 'lib', 'cpu-profiler.cjs');
@@ -84,11 +85,11 @@ export class BenchProcess {
 }
 
 /**
- * Starts a node script. With `profileDir`, the process loads the bench's CPU
+ * Starts a node script with the flags the apps run with (scripts/node-flags.mjs). With `profileDir`, the process loads the bench's CPU
  * profiler, driven over an IPC channel (see cpu-profiler.cjs).
  */
 export function spawnNode(name, script, env, { profileDir, args: scriptArgs = [] } = {}) {
-  const args = [...(profileDir ? ['--require', PROFILER] : []), script, ...scriptArgs];
+  const args = [...NODE_FLAGS, ...(profileDir ? ['--require', PROFILER] : []), script, ...scriptArgs];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env, ...(profileDir ? { BENCH_PROFILE_DIR: profileDir, BENCH_PROFILE_NAME: name } : {}) },
