@@ -108,7 +108,8 @@ async function startStack(databaseUrl, prefix, profileDir) {
   const env = {
     NODE_ENV: 'production',
     ENV_FILE: 'none',
-    LOG_LEVEL: 'warn',
+    // As the README's start command runs them: every request is logged.
+    LOG_LEVEL: 'info',
     DATABASE_URL: databaseUrl,
     REDIS_URL: settings.redisUrl,
     REDIS_KEY_PREFIX: prefix,

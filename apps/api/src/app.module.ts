@@ -5,7 +5,7 @@ import { AdmissionModule } from '@app/admission';
 import { AppConfig, ConfigModule } from '@app/config';
 import { MetricsModule } from '@app/metrics';
 import { DatabaseModule } from '@app/database';
-import { httpLoggerOptions } from '@app/logging';
+import { httpLoggerOptions, logDestination } from '@app/logging';
 import { RedisModule } from '@app/redis';
 import { AdminModule } from './admin/admin.module';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -38,7 +38,7 @@ export class AppModule implements NestModule {
       imports: [
         ConfigModule.forRoot(config),
         MetricsModule.forRoot('api'),
-        LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(config) }),
+        LoggerModule.forRoot({ pinoHttp: [httpLoggerOptions(config), logDestination()] }),
         DatabaseModule.forRoot('flowline-api'),
         RedisModule,
         AdmissionModule,

@@ -5,7 +5,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { EnvelopeCipher } from '@app/crypto';
 import { MetricsModule } from '@app/metrics';
 import { DatabaseModule } from '@app/database';
-import { baseLoggerOptions } from '@app/logging';
+import { baseLoggerOptions, logDestination } from '@app/logging';
 import { RedisModule } from '@app/redis';
 import { CancelListener } from './cancel-listener.service';
 import { CredentialResolver } from './credential-resolver';
@@ -26,7 +26,7 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         MetricsModule.forRoot('worker'),
-        LoggerModule.forRoot({ pinoHttp: baseLoggerOptions(config, 'flowline-worker') }),
+        LoggerModule.forRoot({ pinoHttp: [baseLoggerOptions(config, 'flowline-worker'), logDestination()] }),
         DatabaseModule.forRoot('flowline-worker'),
         RedisModule,
         AdmissionModule,
