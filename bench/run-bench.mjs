@@ -183,7 +183,9 @@ async function main() {
   log('starting api and worker');
   const stack = await startStack(database.url, prefix, profileDir);
   const api = apiClient(stack.apiUrl);
-  const context = { api, db, settings, stack };
+  const redis = new Redis(settings.redisUrl);
+  cleanups.push(async () => redis.disconnect());
+  const context = { api, db, redis, settings, stack };
 
   if (runs('accept')) {
     log(`accept + end to end: ${settings.connections} connections for ${settings.seconds} s (after ${settings.warmupSeconds} s warm-up)`);

@@ -1,3 +1,4 @@
+import { startCpuMeter } from './cpu-meter.mjs';
 import { runLoad, timeSequential } from './load.mjs';
 import { round, sleep } from './processes.mjs';
 
@@ -68,7 +69,7 @@ function runAsyncLoad(api, user, workflowId, settings, seconds) {
  * Accept and end to end: an enterprise user without a rate limit posts runs
  * of a one-step transform; the one worker executes them meanwhile.
  */
-export async function acceptPhase({ api, db, settings, profiles, stack }) {
+export async function acceptPhase({ api, db, redis, settings, profiles, stack }) {
   const user = await createUser(api, db, 'enterprise', 'enterprise', { apiRequestsPerMinute: null });
   const workflowId = await createWorkflow(api, user, 'bench transform', TRANSFORM_STEPS);
   await runAsyncLoad(api, user, workflowId, settings, settings.warmupSeconds);
@@ -76,10 +77,12 @@ export async function acceptPhase({ api, db, settings, profiles, stack }) {
 
   await profiles.start();
   const cpuBefore = { api: stack.api.cpuMs(), worker: stack.worker.cpuMs() };
+  const meter = await startCpuMeter(db, redis);
   const load = await runAsyncLoad(api, user, workflowId, settings, settings.seconds);
   const backlogAtEnd = await liveCount(db, user.id);
   const drained = await waitUntilDrained(db, user.id, settings.drainTimeoutS * 1000);
   const cpuAfter = { api: stack.api.cpuMs(), worker: stack.worker.cpuMs() };
+  const used = await meter();
   await profiles.stop();
 
   const stats = await db.one(
@@ -115,6 +118,9 @@ export async function acceptPhase({ api, db, settings, profiles, stack }) {
       drained,
       drainS: drained ? round(Math.max(0, lastFinishedMs - load.finishedAt) / 1000, 2) : null,
       workerCpuMsPerExecution: round((cpuAfter.worker - cpuBefore.worker) / Math.max(1, Number(stats.finished)), 2),
+      postgresCpuMsPerRun: round(used.postgresMs / Math.max(1, Number(stats.accepted)), 2),
+      redisCpuMsPerRun: round(used.redisMs / Math.max(1, Number(stats.accepted)), 2),
+      machineBusyShare: used.machineBusyShare === null ? null : round(used.machineBusyShare, 3),
     },
   };
 }
@@ -123,7 +129,7 @@ export async function acceptPhase({ api, db, settings, profiles, stack }) {
  * The rejection fast path: a free user (rate limit and daily quota lifted)
  * whose two concurrency slots are held by long delay runs posts the same load.
  */
-export async function rejectPhase({ api, db, settings, profiles, stack }) {
+export async function rejectPhase({ api, db, redis, settings, profiles, stack }) {
   const user = await createUser(api, db, 'free', 'free', { apiRequestsPerMinute: null, dailyExecutions: null });
   const holdId = await createWorkflow(api, user, 'bench hold', LONG_DELAY_STEPS);
   const workflowId = await createWorkflow(api, user, 'bench transform', TRANSFORM_STEPS);
@@ -134,8 +140,10 @@ export async function rejectPhase({ api, db, settings, profiles, stack }) {
 
   await profiles.start();
   const cpuBefore = stack.api.cpuMs();
+  const meter = await startCpuMeter(db, redis);
   const load = await runAsyncLoad(api, user, workflowId, settings, settings.seconds);
   const cpuAfter = stack.api.cpuMs();
+  const used = await meter();
   await profiles.stop();
   for (const id of held) await api.call('POST', `/executions/${id}/cancel`, { token: user.token });
 
@@ -150,6 +158,9 @@ export async function rejectPhase({ api, db, settings, profiles, stack }) {
     errors: load.errors + load.timeouts,
     statusCounts: load.statusCounts,
     apiCpuMsPerRequest: round((cpuAfter - cpuBefore) / Math.max(1, load.responses), 2),
+    postgresCpuMsPerRequest: round(used.postgresMs / Math.max(1, load.responses), 2),
+    redisCpuMsPerRequest: round(used.redisMs / Math.max(1, load.responses), 2),
+    machineBusyShare: used.machineBusyShare === null ? null : round(used.machineBusyShare, 3),
   };
 }
 

@@ -35,11 +35,14 @@ export function buildRows(results) {
       '',
       null,
     ]);
+    rows.push(['CPU per run: PostgreSQL (its backends) / Redis', `${n(endToEnd.postgresCpuMsPerRun)} / ${n(endToEnd.redisCpuMsPerRun)} ms`, '', null]);
+    rows.push([`Machine CPU busy during accept + drain (${results.machine.cpus} cores, load generator included)`, pct(endToEnd.machineBusyShare), '', null]);
     rows.push(['Backlog at the end of the load → drained after', `${n(endToEnd.backlogAtEnd)} → ${endToEnd.drained ? n(endToEnd.drainS, ' s') : 'not drained'}`, '≤ 5 s', endToEnd.drained && endToEnd.drainS <= 5]);
   }
   if (reject) {
     rows.push([`Rejections: 429 CONCURRENCY_LIMIT, ${reject.connections} connections, ${reject.seconds} s`, n(reject.perSec, '/s'), '≥ 3,000/s', reject.perSec >= 3000 && reject.other === 0]);
-    rows.push(['api CPU per rejection', n(reject.apiCpuMsPerRequest, ' ms'), '', null]);
+    rows.push(['CPU per rejection: api / PostgreSQL / Redis', `${n(reject.apiCpuMsPerRequest)} / ${n(reject.postgresCpuMsPerRequest)} / ${n(reject.redisCpuMsPerRequest)} ms`, '', null]);
+    rows.push(['Machine CPU busy during the rejections', pct(reject.machineBusyShare), '', null]);
     rows.push(['Rejection latency p50 / p99 (other answers)', `${n(reject.latencyMs.p50)} / ${n(reject.latencyMs.p99)} ms (${n(reject.other)})`, 'p99 ≤ 20 ms', reject.latencyMs.p99 !== null && reject.latencyMs.p99 <= 20]);
   }
   if (analytics) {

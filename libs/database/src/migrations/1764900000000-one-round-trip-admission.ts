@@ -15,13 +15,19 @@ export class OneRoundTripAdmission1764900000000 implements MigrationInterface {
   name = 'OneRoundTripAdmission1764900000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // plpgsql, not sql: its statements' plans are kept for the session (an sql function called from plpgsql
+    // is planned again on every call, which made a rejection cost PostgreSQL about 0.8 ms). STABLE: it reads
+    // with the snapshot of the statement that calls it.
     await queryRunner.query(`
       CREATE FUNCTION flowline_live_usage(p_owner uuid, OUT active int, OUT waiting int, OUT today int)
-      LANGUAGE sql STABLE AS $$
-        SELECT (SELECT count(*) FROM executions WHERE owner_id = p_owner AND status IN ('queued', 'running'))::int,
-               (SELECT count(*) FROM executions WHERE owner_id = p_owner AND status = 'waiting')::int,
-               (SELECT count(*) FROM executions WHERE owner_id = p_owner
-                   AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')::int
+      LANGUAGE plpgsql STABLE AS $$
+      BEGIN
+        SELECT count(*) FILTER (WHERE e.status IN ('queued', 'running')), count(*) FILTER (WHERE e.status = 'waiting')
+          INTO active, waiting
+          FROM executions e WHERE e.owner_id = p_owner AND e.status IN ('waiting', 'queued', 'running');
+        SELECT count(*) INTO today FROM executions e
+         WHERE e.owner_id = p_owner AND e.created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+      END
       $$`);
 
     // queued | waiting, or the limit that refuses the run. FIFO: while runs wait, a queue-when-busy run waits behind them.
