@@ -20,6 +20,8 @@ export interface ClaimedExecution {
   delivery: number;
   /** Steps an earlier delivery recorded as succeeded, in order, up to the first that did not succeed. */
   completed: StepResult[];
+  /** A POST /run request waits for the end. */
+  resultAwaited: boolean;
 }
 
 /** A step to record: its result and its position in the definition. */
@@ -32,7 +34,7 @@ const CLAIM = namedStatement(
   'claim_execution',
   `UPDATE executions SET status = 'running', worker_id = $2, started_at = COALESCE(started_at, now()), deliveries = deliveries + 1
     WHERE id = $1 AND status IN ('queued', 'running')
-    RETURNING id, owner_id, definition, input, deliveries`,
+    RETURNING id, owner_id, definition, input, deliveries, result_awaited`,
 );
 const RECORDED_STEPS = namedStatement(
   'recorded_steps',
@@ -68,11 +70,14 @@ export class ExecutionRecorder {
 
   /** queued → running (or a running one taken over after a crash); null when there is nothing to run. */
   async claim(executionId: string, workerId: string): Promise<ClaimedExecution | null> {
-    const row = await this.sql.one<{ id: string; owner_id: string; definition: StepDefinition[]; input: unknown; deliveries: number }>(CLAIM, [executionId, workerId]);
+    const row = await this.sql.one<{ id: string; owner_id: string; definition: StepDefinition[]; input: unknown; deliveries: number; result_awaited: boolean }>(CLAIM, [
+      executionId,
+      workerId,
+    ]);
     if (!row) return null;
     // Only a redelivery can find steps recorded by an earlier attempt.
     const completed = row.deliveries > 1 ? await this.completedSteps(executionId) : [];
-    return { id: row.id, ownerId: row.owner_id, definition: row.definition, input: row.input, delivery: row.deliveries, completed };
+    return { id: row.id, ownerId: row.owner_id, definition: row.definition, input: row.input, delivery: row.deliveries, completed, resultAwaited: row.result_awaited };
   }
 
   private async completedSteps(executionId: string): Promise<StepResult[]> {

@@ -79,20 +79,20 @@ export class ExecutionProcessor {
     if (finished) {
       this.metrics.executionsFinished.inc({ status: result.status, region: finished.region, tier: finished.tier });
       this.metrics.executionDuration.observe({ status: result.status, region: finished.region }, finished.durationMs / 1000);
-      await this.afterFinal(execution.id, finished.ownerId, result.status, finished.ownerHasWaiting);
-    } else {
+      await this.afterFinal(execution.id, finished.ownerId, result.status, finished.ownerHasWaiting, execution.resultAwaited);
+    } else if (execution.resultAwaited) {
       await this.publishFinished(execution.id, result.status);
     }
   }
 
   async failGivenUp(executionId: string, reason: string): Promise<void> {
     const ownerId = await this.recorder.failUnfinished(executionId, reason);
-    if (ownerId) await this.afterFinal(executionId, ownerId, 'failed', true);
+    if (ownerId) await this.afterFinal(executionId, ownerId, 'failed', true, true);
   }
 
-  /** A slot just freed: tell waiting POST /run requests, and start the owner's next waiting run. */
-  private async afterFinal(executionId: string, ownerId: string, status: string, ownerHasWaiting: boolean): Promise<void> {
-    await this.publishFinished(executionId, status);
+  /** A slot just freed: tell a waiting POST /run request, and start the owner's next waiting run. */
+  private async afterFinal(executionId: string, ownerId: string, status: string, ownerHasWaiting: boolean, resultAwaited: boolean): Promise<void> {
+    if (resultAwaited) await this.publishFinished(executionId, status);
     if (!ownerHasWaiting) return;
     await this.promoter.promote(ownerId).catch((error: Error) => this.logger.warn(`Could not promote waiting runs: ${error.message}`));
   }

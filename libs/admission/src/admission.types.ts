@@ -32,6 +32,8 @@ export interface AdmissionRequest {
   region?: string | null;
   whenBusy?: WhenBusy;
   requestId?: string;
+  /** A POST /run request waits for the end: the worker then announces it (see ExecutionWaiter). */
+  resultAwaited?: boolean;
   audit?: AdmissionAuditRow;
 }
 

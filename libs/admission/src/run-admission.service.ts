@@ -22,7 +22,7 @@ import { WorkerPresence } from './worker-presence.service';
 const ADMIT = namedStatement(
   'admit_execution',
   `SELECT decision, admitted_region, admitted_queue, admitted_at, usage_active, usage_waiting, usage_today
-     FROM flowline_admit_execution($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17::jsonb)`,
+     FROM flowline_admit_execution($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17, $18::jsonb)`,
 );
 const WITHDRAW = namedStatement('withdraw_execution', `DELETE FROM executions WHERE id = $1 AND status = 'queued'`);
 
@@ -102,6 +102,7 @@ export class RunAdmission {
       queuePriority(owner.tier),
       JSON.stringify(request.input ?? null),
       request.requestId ?? null,
+      request.resultAwaited === true,
       limits.maxConcurrentJobs,
       limits.dailyExecutions,
       request.whenBusy === 'queue',

@@ -40,7 +40,7 @@ export class RunsController {
   @ApiAcceptedResponse({ type: RunAcceptedResponse })
   @ApiErrors(400, 404, 409)
   async run(@CurrentUser() user: AuthUser, @Body() body: RunRequest, @Req() request: RequestWithId, @Res({ passthrough: true }) response: Response): Promise<ExecutionResponse | RunAcceptedResponse> {
-    const { execution: accepted, warnings } = await this.runs.start(user, body, request.id);
+    const { execution: accepted, warnings } = await this.runs.start(user, body, request.id, true);
     const { execution, steps } = await this.runs.waitForResult(user.id, accepted.id, body.waitMs);
     if (steps) return ExecutionResponse.from(execution, steps);
     response.status(HttpStatus.ACCEPTED);

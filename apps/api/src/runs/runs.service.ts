@@ -20,7 +20,8 @@ export class RunsService {
     private readonly audit: AuditService,
   ) {}
 
-  async start(user: AuthUser, request: RunAsyncRequest, requestId?: string): Promise<Admitted> {
+  /** `resultAwaited`: the caller will wait for the end (POST /run). */
+  async start(user: AuthUser, request: RunAsyncRequest, requestId?: string, resultAwaited = false): Promise<Admitted> {
     return this.admitAudited({
       owner: user,
       workflowId: request.workflowId,
@@ -29,6 +30,7 @@ export class RunsService {
       region: request.region,
       whenBusy: request.whenBusy,
       requestId,
+      resultAwaited,
     });
   }
 

@@ -60,6 +60,10 @@ export class ExecutionEntity {
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId: string | null;
 
+  /** A POST /run request waits for this run's end: the worker announces it on Redis. */
+  @Column({ name: 'result_awaited', type: 'boolean', default: false })
+  resultAwaited: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -15,6 +15,8 @@ export class OneRoundTripAdmission1764900000000 implements MigrationInterface {
   name = 'OneRoundTripAdmission1764900000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // Workers announce the end of a run on Redis only when a POST /run request waits for it.
+    await queryRunner.query(`ALTER TABLE executions ADD COLUMN result_awaited boolean NOT NULL DEFAULT false`);
     // plpgsql, not sql: its statements' plans are kept for the session (an sql function called from plpgsql
     // is planned again on every call, which made a rejection cost PostgreSQL about 0.8 ms). STABLE: it reads
     // with the snapshot of the statement that calls it.
@@ -49,7 +51,7 @@ export class OneRoundTripAdmission1764900000000 implements MigrationInterface {
       CREATE FUNCTION flowline_admit_execution(
         p_id uuid, p_owner uuid, p_workflow uuid, p_trigger text,
         p_requested_region text, p_preferred_region text, p_default_region text, p_regions text[], p_queues text[],
-        p_priority int, p_input jsonb, p_request_id text,
+        p_priority int, p_input jsonb, p_request_id text, p_result_awaited boolean,
         p_max_concurrent int, p_daily int, p_queue_when_busy boolean, p_max_waiting int, p_audit jsonb,
         OUT decision text, OUT admitted_region text, OUT admitted_queue text, OUT admitted_at timestamptz,
         OUT usage_active int, OUT usage_waiting int, OUT usage_today int)
@@ -91,8 +93,8 @@ export class OneRoundTripAdmission1764900000000 implements MigrationInterface {
             RETURN;
           END IF;
         END IF;
-        INSERT INTO executions (id, owner_id, workflow_id, status, trigger, region, queue, priority, definition, input, request_id)
-        VALUES (p_id, p_owner, p_workflow, decision, p_trigger, admitted_region, admitted_queue, p_priority, flow.steps, p_input, p_request_id)
+        INSERT INTO executions (id, owner_id, workflow_id, status, trigger, region, queue, priority, definition, input, request_id, result_awaited)
+        VALUES (p_id, p_owner, p_workflow, decision, p_trigger, admitted_region, admitted_queue, p_priority, flow.steps, p_input, p_request_id, p_result_awaited)
         RETURNING executions.created_at INTO admitted_at;
         IF p_audit IS NOT NULL THEN
           INSERT INTO audit_logs (actor_id, action, target_type, target_id, outcome, ip, user_agent, request_id, metadata)
@@ -144,8 +146,9 @@ export class OneRoundTripAdmission1764900000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP FUNCTION flowline_finish_execution(uuid, int, text, jsonb, text, jsonb)`);
-    await queryRunner.query(`DROP FUNCTION flowline_admit_execution(uuid, uuid, uuid, text, text, text, text, text[], text[], int, jsonb, text, int, int, boolean, int, jsonb)`);
+    await queryRunner.query(`DROP FUNCTION flowline_admit_execution(uuid, uuid, uuid, text, text, text, text, text[], text[], int, jsonb, text, boolean, int, int, boolean, int, jsonb)`);
     await queryRunner.query(`DROP FUNCTION flowline_admission_decision(int, int, int, int, int, boolean, int)`);
     await queryRunner.query(`DROP FUNCTION flowline_live_usage(uuid)`);
+    await queryRunner.query(`ALTER TABLE executions DROP COLUMN result_awaited`);
   }
 }
