@@ -202,5 +202,25 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
       await expectOneRecord(executionId, 8000);
       expect(workers.every((worker) => worker.running)).toBe(true);
     }, 60000);
+
+    it('a lock lost and the redelivery taken by the same worker process: the new delivery keeps its lock when the stale one ends', async () => {
+      // One worker left, so the redelivery runs in the process still running the first delivery. BullMQ renews
+      // locks per job id: were the stale delivery to return first, the new one's lock would lapse and the run
+      // would be delivered a third time.
+      await workers[1].stop('SIGTERM');
+      const user = await enterprise('same-process');
+      const workflowId = await sideEffectWorkflow(user, 6000);
+      const executionId = await runAsync(user, workflowId);
+      await eventually(() => row(executionId), (r) => r.status === 'running' && r.deliveries === 1, 20000);
+      const redis = stack.redis.client();
+      try {
+        expect(await redis.del(`${stack.env.REDIS_KEY_PREFIX}:eu-west-1-default:${executionId}:lock`)).toBe(1);
+      } finally {
+        redis.disconnect();
+      }
+      await eventually(() => row(executionId), (r) => r.deliveries === 2, 20000);
+      await expectOneRecord(executionId, 6000);
+      expect(workers[0].running).toBe(true);
+    }, 60000);
   });
 });

@@ -7,6 +7,14 @@ import { createRedis, workerRedisOptions } from '@app/redis';
 import { ExecutionProcessor } from './execution.processor';
 import { ScheduledTickHandler } from './scheduled-tick.handler';
 
+interface InFlightJob {
+  job: Job<RegionJobData>;
+  token?: string;
+  done: Promise<void>;
+}
+
+const noop = (): void => undefined;
+
 /**
  * Builds the BullMQ Worker in code: its queue name comes from validated
  * settings (WORKER_QUEUE / WORKER_REGION), which a `@Processor` decorator
@@ -17,7 +25,7 @@ export class RegionWorkerHost implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('RegionWorker');
   private worker?: Worker<RegionJobData>;
   /** Jobs this process is running, with their lock tokens, to hand back to the queue when the grace period ends. */
-  private readonly inFlight = new Map<string, { job: Job<RegionJobData>; token?: string }>();
+  private readonly inFlight = new Map<string, InFlightJob>();
   readonly queueName: string;
   readonly region: string;
   readonly workerId = `${hostname()}:${process.pid}`;
@@ -53,12 +61,18 @@ export class RegionWorkerHost implements OnApplicationBootstrap, OnApplicationSh
 
   private async dispatch(job: Job<RegionJobData>, token?: string): Promise<void> {
     const id = job.id ?? '';
-    this.inFlight.set(id, { job, token });
+    const run = job.name === JobName.ScheduledTick ? this.ticks.handle(job.data as ScheduledTickJob) : this.executions.process(job.data as ExecuteWorkflowJob, this.workerId);
+    const entry: InFlightJob = { job, token, done: run.then(noop, noop) };
+    this.inFlight.set(id, entry);
     try {
-      if (job.name === JobName.ScheduledTick) return await this.ticks.handle(job.data as ScheduledTickJob);
-      return await this.executions.process(job.data as ExecuteWorkflowJob, this.workerId);
+      return await run;
     } finally {
-      this.inFlight.delete(id);
+      const current = this.inFlight.get(id);
+      if (current === entry) this.inFlight.delete(id);
+      // A newer delivery of this job (after a stall) runs in this process too. BullMQ renews locks per job
+      // id, so returning now would stop the renewals of the newer delivery's lock and let it stall again:
+      // this stale delivery (its writes are fenced out) returns after the newer one.
+      else await current?.done;
     }
   }
 
