@@ -56,9 +56,9 @@ export class RunsController {
   @ApiAcceptedResponse({ type: WebhookAcceptedResponse })
   @ApiErrors(404, 409, 413, 429, 503)
   async webhook(@Param('workflowId') workflowId: string, @Headers('x-webhook-token') token: string | undefined, @Body() body: unknown, @Req() request: RequestWithId): Promise<WebhookAcceptedResponse> {
-    const found = await this.workflows.findByWebhookToken(workflowId, token);
-    if (!found) throw new NotFoundError('Workflow');
-    const { execution } = await this.runs.startFromWebhook(found.owner, found.workflow, body ?? null, request.id);
+    const owner = await this.workflows.findByWebhookToken(workflowId, token);
+    if (!owner) throw new NotFoundError('Workflow');
+    const { execution } = await this.runs.startFromWebhook(owner, workflowId, body ?? null, request.id);
     return { executionId: execution.id };
   }
 }

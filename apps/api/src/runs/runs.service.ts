@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AdmissionRequest, Admitted, RunAdmission } from '@app/admission';
+import { AdmissionOwner, AdmissionRequest, Admitted, RunAdmission } from '@app/admission';
 import { randomUUID } from 'node:crypto';
-import { ExecutionEntity, ExecutionStepEntity, FINAL_STATUSES, UserEntity, WorkflowEntity } from '@app/database';
+import { ExecutionEntity, ExecutionStepEntity, FINAL_STATUSES } from '@app/database';
 import { AppError } from '@app/errors';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
@@ -43,8 +43,8 @@ export class RunsService {
     return { execution, steps: await this.executions.stepsOf(executionId) };
   }
 
-  startFromWebhook(owner: UserEntity, workflow: WorkflowEntity, input: unknown, requestId?: string): Promise<Admitted> {
-    return this.admitAudited({ owner, workflowId: workflow.id, trigger: 'webhook', input, requestId });
+  startFromWebhook(owner: AdmissionOwner, workflowId: string, input: unknown, requestId?: string): Promise<Admitted> {
+    return this.admitAudited({ owner, workflowId, trigger: 'webhook', input, requestId });
   }
 
   /**

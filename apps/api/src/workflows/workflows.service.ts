@@ -4,7 +4,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { lockOwner } from '@app/admission';
 import { AppConfig } from '@app/config';
-import { UserEntity, WorkflowEntity } from '@app/database';
+import { CustomLimits, namedStatement, SqlPool, Tier, UserEntity, WorkflowEntity } from '@app/database';
+import type { AdmissionOwner } from '@app/admission';
 import { NotFoundError, WorkflowLimitError } from '@app/errors';
 import { effectiveLimits, withinLimit } from '@app/tier-policy';
 import { AuditService } from '../audit/audit.service';
@@ -12,6 +13,21 @@ import type { AuthUser } from '../common/auth-user';
 import { WorkflowDefinitionValidator } from './workflow-definition.validator';
 import { WorkflowSchedules } from './workflow-schedules.service';
 import { CreateWorkflowRequest, UpdateWorkflowRequest, WebhookResponse } from './workflows.dto';
+
+const WEBHOOK_TARGET = namedStatement(
+  'webhook_target',
+  `SELECT w.webhook_token_hash, u.id AS owner_id, u.tier, u.custom_limits, u.preferred_region
+     FROM workflows w JOIN users u ON u.id = w.owner_id
+    WHERE w.id = $1 AND w.trigger->>'type' = 'webhook' AND NOT u.disabled`,
+);
+
+interface WebhookTarget {
+  webhook_token_hash: string | null;
+  owner_id: string;
+  tier: Tier;
+  custom_limits: CustomLimits | null;
+  preferred_region: string | null;
+}
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -31,6 +47,7 @@ export class WorkflowsService {
     private readonly schedules: WorkflowSchedules,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly sql: SqlPool,
   ) {}
 
   /** Counted under the owner's lock: parallel creates cannot pass the workflow limit. */
@@ -135,16 +152,16 @@ export class WorkflowsService {
   }
 
   /** The workflow and its owner for a webhook call, or null when the id or token is wrong (the caller answers 404 either way). */
-  async findByWebhookToken(workflowId: string, token: string | undefined): Promise<{ workflow: WorkflowEntity; owner: UserEntity } | null> {
+  /** The workflow's owner when the token opens this webhook workflow; null for anything else (all answer 404). */
+  async findByWebhookToken(workflowId: string, token: string | undefined): Promise<AdmissionOwner | null> {
     if (!token || token.length > 200 || !/^[0-9a-f-]{36}$/i.test(workflowId)) return null;
-    const workflow = await this.workflows.findOneBy({ id: workflowId });
-    if (!workflow || workflow.trigger.type !== 'webhook' || !workflow.webhookTokenHash) return null;
-    const expected = Buffer.from(workflow.webhookTokenHash, 'hex');
+    // One prepared statement: a webhook is a run request from outside, as hot as POST /run/async.
+    const found = await this.sql.one<WebhookTarget>(WEBHOOK_TARGET, [workflowId]);
+    if (!found?.webhook_token_hash) return null;
+    const expected = Buffer.from(found.webhook_token_hash, 'hex');
     const given = Buffer.from(hashToken(token), 'hex');
-    if (!timingSafeEqual(expected, given)) return null;
-    const owner = await this.dataSource.getRepository(UserEntity).findOneBy({ id: workflow.ownerId });
-    if (!owner || owner.disabled) return null;
-    return { workflow, owner };
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    return { id: found.owner_id, tier: found.tier, customLimits: found.custom_limits, preferredRegion: found.preferred_region };
   }
 
   private webhookOf(workflowId: string, token: string): WebhookResponse {
