@@ -34,6 +34,7 @@ const settings = {
   timeoutS: int('BENCH_TIMEOUT_SECONDS', 300),
   // Another build to compare against (e.g. a copy of dist from before a change).
   dist: process.env.BENCH_DIST ?? 'dist',
+  resultsDir: process.env.BENCH_RESULTS_DIR ?? join(ROOT, 'bench', 'results'),
 };
 const unknownPhases = settings.phases.filter((phase) => !PHASES.includes(phase));
 if (unknownPhases.length > 0) {
@@ -161,7 +162,7 @@ async function main() {
   };
   log(`database ${database.name}, Redis prefix ${prefix}; load average ${results.machine.loadAverageBefore.join(' ')}`);
 
-  const profileDir = settings.cpuProfile ? join(ROOT, 'bench', 'results', `profiles-${startedAt.replace(/[:.]/g, '-')}`) : undefined;
+  const profileDir = settings.cpuProfile ? join(settings.resultsDir, `profiles-${startedAt.replace(/[:.]/g, '-')}`) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
 
   if (runs('baseline')) {
@@ -212,7 +213,7 @@ async function main() {
 
   const table = markdownTable(buildRows(results));
   console.log(`\n${conditionsLine(results)}\n\n${table}\n`);
-  console.log(`results: ${writeJson(results)}`);
+  console.log(`results: ${writeJson(results, settings.resultsDir)}`);
   if (profileDir) console.log(`CPU profiles: ${profileDir} (summarise with: node bench/profile-summary.mjs <file>)`);
   if (process.argv.includes('--readme')) {
     updateReadme(results, table);

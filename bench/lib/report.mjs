@@ -71,8 +71,7 @@ export function conditionsLine(results) {
   );
 }
 
-export function writeJson(results) {
-  const dir = join(ROOT, 'bench', 'results');
+export function writeJson(results, dir = join(ROOT, 'bench', 'results')) {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${results.startedAt.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
