@@ -171,6 +171,17 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
       expect(await row(executionId)).toEqual(final);
     };
 
+    // As if the worker had missed its lock renewals (a long GC pause, a network partition): the stalled-job check hands the job to a worker again.
+    const loseLockWhileRunning = async (executionId: string) => {
+      await eventually(() => row(executionId), (r) => r.status === 'running' && r.deliveries === 1, 20000);
+      const redis = stack.redis.client();
+      try {
+        expect(await redis.del(`${stack.env.REDIS_KEY_PREFIX}:eu-west-1-default:${executionId}:lock`)).toBe(1);
+      } finally {
+        redis.disconnect();
+      }
+    };
+
     beforeAll(async () => {
       workers = [await stack.startWorker({ WORKER_REGION: 'eu-west-1', WORKER_CONCURRENCY: '2' }), await stack.startWorker({ WORKER_REGION: 'eu-west-1', WORKER_CONCURRENCY: '2' })];
     });
@@ -191,14 +202,7 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
       const user = await enterprise('stolen-lock');
       const workflowId = await sideEffectWorkflow(user, 8000);
       const executionId = await runAsync(user, workflowId);
-      await eventually(() => row(executionId), (r) => r.status === 'running' && r.deliveries === 1, 20000);
-      // As if the worker had missed its lock renewals (a long GC pause, a network partition): the stalled-job check hands the job to a worker again.
-      const redis = stack.redis.client();
-      try {
-        expect(await redis.del(`${stack.env.REDIS_KEY_PREFIX}:eu-west-1-default:${executionId}:lock`)).toBe(1);
-      } finally {
-        redis.disconnect();
-      }
+      await loseLockWhileRunning(executionId);
       await expectOneRecord(executionId, 8000);
       expect(workers.every((worker) => worker.running)).toBe(true);
     }, 60000);
@@ -211,13 +215,7 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
       const user = await enterprise('same-process');
       const workflowId = await sideEffectWorkflow(user, 6000);
       const executionId = await runAsync(user, workflowId);
-      await eventually(() => row(executionId), (r) => r.status === 'running' && r.deliveries === 1, 20000);
-      const redis = stack.redis.client();
-      try {
-        expect(await redis.del(`${stack.env.REDIS_KEY_PREFIX}:eu-west-1-default:${executionId}:lock`)).toBe(1);
-      } finally {
-        redis.disconnect();
-      }
+      await loseLockWhileRunning(executionId);
       await eventually(() => row(executionId), (r) => r.deliveries === 2, 20000);
       await expectOneRecord(executionId, 6000);
       expect(workers[0].running).toBe(true);
