@@ -58,7 +58,8 @@ export class RunAdmission {
     const { owner } = request;
     const limits = effectiveLimits(owner.tier, owner.customLimits);
     const id = request.executionId ?? randomUUID();
-    const row = await this.admitRow(id, request, limits);
+    const priority = queuePriority(owner.tier);
+    const row = await this.admitRow(id, priority, request, limits);
     const refusal = this.refusalOf(row, request, limits);
     if (refusal) {
       if (refusal.status === 429) this.metrics.limitRejections.inc({ code: refusal.code, region: row.admitted_region ?? '', tier: owner.tier });
@@ -73,7 +74,7 @@ export class RunAdmission {
       trigger: request.trigger,
       region,
       queue: row.admitted_queue as string,
-      priority: queuePriority(owner.tier),
+      priority,
       input: request.input ?? null,
       requestId: request.requestId ?? null,
       deliveries: 0,
@@ -85,7 +86,7 @@ export class RunAdmission {
     return { execution, warnings };
   }
 
-  private async admitRow(id: string, request: AdmissionRequest, limits: TierLimits): Promise<AdmitRow> {
+  private async admitRow(id: string, priority: number, request: AdmissionRequest, limits: TierLimits): Promise<AdmitRow> {
     const { owner } = request;
     const regions = this.config.regions;
     // JSON values are sent as text: pg would turn a JS array into a PostgreSQL array.
@@ -99,7 +100,7 @@ export class RunAdmission {
       this.config.defaultRegion,
       regions,
       regions.map(regionQueueName),
-      queuePriority(owner.tier),
+      priority,
       JSON.stringify(request.input ?? null),
       request.requestId ?? null,
       request.resultAwaited === true,

@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { CustomLimits, namedStatement, SqlPool, Tier, UserEntity, UserRole } from '@app/database';
+import { CustomLimits, namedStatement, SqlPool, Tier, UserRole } from '@app/database';
 import type { AuthUser } from '../common/auth-user';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const ACTIVE_USER = namedStatement(
-  'auth_active_user',
-  `SELECT id, email, role, tier, preferred_region, custom_limits FROM users WHERE id = $1 AND NOT disabled`,
-);
+/** The caller's columns (users aliased `u`), read the same way whether a JWT or an API key authenticated. */
+export const AUTH_USER_COLUMNS = 'u.id, u.email, u.role, u.tier, u.preferred_region, u.custom_limits';
 
-interface ActiveUserRow {
+export interface AuthUserRow {
   id: string;
   email: string;
   role: UserRole;
@@ -17,6 +15,12 @@ interface ActiveUserRow {
   preferred_region: string | null;
   custom_limits: CustomLimits | null;
 }
+
+export function authUserOf(row: AuthUserRow, via: AuthUser['via']): AuthUser {
+  return { id: row.id, email: row.email, role: row.role, tier: row.tier, preferredRegion: row.preferred_region, customLimits: row.custom_limits, via };
+}
+
+const ACTIVE_USER = namedStatement('auth_active_user', `SELECT ${AUTH_USER_COLUMNS} FROM users u WHERE u.id = $1 AND NOT u.disabled`);
 
 /**
  * Reads the caller on every request (one prepared primary-key lookup), so a
@@ -28,20 +32,7 @@ export class AuthUsersLoader {
 
   async loadActive(userId: string, via: AuthUser['via']): Promise<AuthUser | null> {
     if (!UUID.test(userId)) return null;
-    const row = await this.sql.one<ActiveUserRow>(ACTIVE_USER, [userId]);
-    if (!row) return null;
-    return { id: row.id, email: row.email, role: row.role, tier: row.tier, preferredRegion: row.preferred_region, customLimits: row.custom_limits, via };
+    const row = await this.sql.one<AuthUserRow>(ACTIVE_USER, [userId]);
+    return row ? authUserOf(row, via) : null;
   }
-}
-
-export function toAuthUser(user: UserEntity, via: AuthUser['via']): AuthUser {
-  return {
-    id: user.id,
-    email: user.email,
-    role: user.role,
-    tier: user.tier,
-    preferredRegion: user.preferredRegion,
-    customLimits: user.customLimits,
-    via,
-  };
 }

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AdmissionOwner, AdmissionRequest, Admitted, RunAdmission } from '@app/admission';
 import { randomUUID } from 'node:crypto';
+import { AdmissionOwner, AdmissionRequest, Admitted, RunAdmission } from '@app/admission';
 import { ExecutionEntity, ExecutionStepEntity, FINAL_STATUSES } from '@app/database';
 import { AppError } from '@app/errors';
 import { AuditService } from '../audit/audit.service';
