@@ -13,7 +13,7 @@ export class AnalyticsQuery {
 }
 
 export class AnalyticsTotals {
-  @ApiProperty({ description: 'Executions created in the window, any status' })
+  @ApiProperty({ description: 'Executions created in the period (the window, or the day), any status' })
   total: number;
   @ApiProperty()
   succeeded: number;
@@ -30,17 +30,9 @@ export class AnalyticsDurations {
   p95: number | null;
 }
 
-export class AnalyticsDay {
+export class AnalyticsDay extends AnalyticsTotals {
   @ApiProperty({ example: '2026-03-10', description: 'UTC day; days without executions are present with zeros' })
   date: string;
-  @ApiProperty()
-  total: number;
-  @ApiProperty()
-  succeeded: number;
-  @ApiProperty()
-  failed: number;
-  @ApiProperty()
-  cancelled: number;
 }
 
 export class AnalyticsSummaryResponse {
