@@ -101,6 +101,14 @@ describe('auth, users and api keys (real PostgreSQL and Redis)', () => {
     expect((await api.http.get('/users/me', { apiKey: 'flk_made-up' })).status).toBe(401);
   });
 
+  it('a wrong X-API-Key is refused even beside a valid bearer token (the key is what the caller chose)', async () => {
+    const user = await registerUser(api.http);
+    const refused = await api.http.get('/users/me', { token: user.token, apiKey: 'flk_made-up' });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED', message: 'Invalid API key' });
+    expect((await api.http.get('/users/me', { token: user.token })).status).toBe(200);
+  });
+
   it("another user's api key is a 404 and stays usable", async () => {
     const owner = await registerUser(api.http);
     const other = await registerUser(api.http);

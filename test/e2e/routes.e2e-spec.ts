@@ -5,6 +5,8 @@ import { startStack, TestStack } from '../support/test-api';
 
 interface Operation {
   security?: unknown[];
+  requestBody?: unknown;
+  responses?: Record<string, unknown>;
 }
 
 function sourceFiles(dir: string): string[] {
@@ -47,6 +49,24 @@ describe('every route is public by name or guarded', () => {
       const response = await stack.api.http.request(method.toUpperCase(), concrete, method === 'get' || method === 'delete' ? undefined : {});
       expect({ route, status: response.status }).toEqual({ route, status: 401 });
     }
+  });
+
+  it('every operation that takes a body documents the 400 a malformed JSON body gets, and the 413 of a body over 1 MB', () => {
+    const withBody = operations.filter(({ operation }) => operation.requestBody !== undefined);
+    expect(withBody.map(({ route }) => route)).toContain('POST /hooks/{workflowId}');
+    for (const { route, operation } of withBody) {
+      const documented = Object.keys(operation.responses ?? {}).filter((status) => status === '400' || status === '413');
+      expect({ route, documented: documented.includes('400') }).toEqual({ route, documented: true });
+    }
+  });
+
+  it('a malformed JSON body on the webhook route gets the 400 its document promises', async () => {
+    const response = await stack.api.http.post('/hooks/00000000-0000-4000-8000-000000000000', undefined, {
+      raw: '{"not json',
+      headers: { 'content-type': 'application/json', 'x-webhook-token': 'whk_x' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ statusCode: 400, code: 'INVALID_JSON' });
   });
 
   it('no controller hides a route from the OpenAPI document, so the checks above see them all', () => {

@@ -1,5 +1,4 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdmissionModule } from '@app/admission';
 import { AppConfig, ConfigModule } from '@app/config';
@@ -13,25 +12,22 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
-import { GlobalAuthGuard } from './common/guards/global-auth.guard';
 import { HttpDrain } from './common/http-drain.service';
-import { RolesGuard } from './common/guards/roles.guard';
-import { JsonBodyMiddleware } from './common/middleware/json-body.middleware';
 import { CredentialsModule } from './credentials/credentials.module';
 import { DatabaseMigrator } from './database-migrator';
 import { HealthModule } from './health/health.module';
 import { ApiMetricsModule } from './metrics/metrics.module';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
-import { ApiRateLimitGuard } from './rate-limit/api-rate-limit.guard';
-import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RegionsModule } from './regions/regions.module';
+import { SecurityModule } from './security/security.module';
+import { TiersModule } from './tiers/tiers.module';
 import { UsersModule } from './users/users.module';
 import { ExecutionsModule } from './executions/executions.module';
 import { RunsModule } from './runs/runs.module';
 import { WorkflowsModule } from './workflows/workflows.module';
 
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
@@ -42,7 +38,8 @@ export class AppModule implements NestModule {
         DatabaseModule.forRoot('flowline-api'),
         RedisModule,
         AdmissionModule,
-        RateLimitModule,
+        TiersModule,
+        SecurityModule,
         RegionsModule,
         AuthModule,
         UsersModule,
@@ -62,15 +59,7 @@ export class AppModule implements NestModule {
       providers: [
         DatabaseMigrator,
         HttpDrain,
-        // Order matters: authenticate, then count the request against the caller's rate, then check roles.
-        { provide: APP_GUARD, useClass: GlobalAuthGuard },
-        { provide: APP_GUARD, useClass: ApiRateLimitGuard },
-        { provide: APP_GUARD, useClass: RolesGuard },
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonBodyMiddleware).forRoutes('*');
   }
 }

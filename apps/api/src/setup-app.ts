@@ -6,7 +6,7 @@ import { AppConfig } from '@app/config';
 import { FlowlineMetrics } from '@app/metrics';
 import { httpMetrics } from './metrics/http-metrics.middleware';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
-import { answerClientErrors, noStoreForApi, securityHeaders } from './common/security-headers';
+import { applySecurity } from './security/apply-security';
 import { createValidationPipe } from './common/validation';
 
 export function buildOpenApiDocument(app: INestApplication) {
@@ -24,17 +24,8 @@ export function buildOpenApiDocument(app: INestApplication) {
 /** The one place that configures the HTTP app; main.ts and the e2e tests both call it. */
 export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
   app.use(httpMetrics(app.get(FlowlineMetrics)));
-  app.use(securityHeaders());
-  answerClientErrors(app.getHttpServer());
-  app.use(noStoreForApi());
-  app.enableCors({
-    origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
-    credentials: true,
-    exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Request-Id'],
-  });
+  applySecurity(app, config);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(app.get(FlowlineMetrics)));
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {

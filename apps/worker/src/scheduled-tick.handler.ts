@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RunAdmission } from '@app/admission';
 import { UserEntity, WorkflowEntity } from '@app/database';
-import { AppError } from '@app/errors';
+import { RunLimitError } from '@app/errors';
 import { ScheduledTickJob } from '@app/queue-contracts';
 
 /** A schedule tick is a run request like any other: it goes through admission and its limits. */
@@ -27,7 +27,7 @@ export class ScheduledTickHandler {
       const { execution } = await this.admission.admit({ owner, workflowId: workflow.id, trigger: 'schedule', input: { scheduledAt: new Date().toISOString() } });
       this.logger.log({ workflowId: workflow.id, executionId: execution.id }, 'scheduled run accepted');
     } catch (error) {
-      if (error instanceof AppError && error.status === 429) {
+      if (error instanceof RunLimitError) {
         // A rejected tick creates nothing; it is logged (and counted in metrics).
         this.logger.warn({ workflowId: workflow.id, code: error.code }, 'scheduled run rejected by a limit');
         return;

@@ -8,6 +8,7 @@ import {
   ConcurrencyLimitError,
   DailyExecutionLimitError,
   NotFoundError,
+  RunLimitError,
   ServiceUnavailableError,
   UnknownRegionError,
   WaitingLimitError,
@@ -62,7 +63,7 @@ export class RunAdmission {
     const row = await this.admitRow(id, priority, request, limits);
     const refusal = this.refusalOf(row, request, limits);
     if (refusal) {
-      if (refusal.status === 429) this.metrics.limitRejections.inc({ code: refusal.code, region: row.admitted_region ?? '', tier: owner.tier });
+      if (refusal instanceof RunLimitError) this.metrics.limitRejections.inc({ code: refusal.code, region: row.admitted_region ?? '', tier: owner.tier });
       throw refusal;
     }
     const region = row.admitted_region as string;

@@ -1,38 +1,47 @@
-import { HttpStatus } from '@nestjs/common';
+import { CommonErrorCode, ErrorCode } from './error-codes';
+
+export interface AppErrorOptions {
+  /** Extra body fields (e.g. `limit`, `current`, `fields`); never secrets. */
+  details?: Record<string, unknown>;
+  /** When trying again makes sense (an api answers it as `Retry-After`). */
+  retryAfterSeconds?: number;
+}
 
 /**
- * A domain error with a stable machine code. The global filter turns it into
- * the contract body `{statusCode, error, message, code, ...details}`.
+ * A domain error with a stable machine code and no transport in it. The
+ * api's exception filter renders it as the contract body
+ * `{statusCode, error, message, code, ...details}`, the status from its table.
  */
 export class AppError extends Error {
+  readonly details: Record<string, unknown>;
+  readonly retryAfterSeconds?: number;
+
   constructor(
-    readonly status: HttpStatus,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
-    /** Extra body fields (e.g. `limit`, `current`, `fields`); never secrets. */
-    readonly details: Record<string, unknown> = {},
-    /** Response headers such as `Retry-After`. */
-    readonly headers: Record<string, string> = {},
+    options: AppErrorOptions = {},
   ) {
     super(message);
-    this.name = 'AppError';
+    this.name = new.target.name;
+    this.details = options.details ?? {};
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
 export class NotFoundError extends AppError {
   constructor(resource: string) {
-    super(HttpStatus.NOT_FOUND, 'NOT_FOUND', `${resource} not found`);
+    super(CommonErrorCode.NotFound, `${resource} not found`);
   }
 }
 
 export class ValidationError extends AppError {
   constructor(message: string, fields: { field: string; errors: string[] }[] = []) {
-    super(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', message, fields.length > 0 ? { fields } : {});
+    super(CommonErrorCode.ValidationFailed, message, { details: fields.length > 0 ? { fields } : {} });
   }
 }
 
 export class ServiceUnavailableError extends AppError {
   constructor(message = 'A service Flowline depends on is unavailable; try again shortly') {
-    super(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE_UNAVAILABLE', message, {}, { 'Retry-After': '5' });
+    super(CommonErrorCode.ServiceUnavailable, message, { retryAfterSeconds: 5 });
   }
 }

@@ -1,34 +1,31 @@
-import { HttpStatus } from '@nestjs/common';
 import { AppError } from './app-error';
+import { LimitErrorCode, RunErrorCode } from './error-codes';
 
-export class ConcurrencyLimitError extends AppError {
+/** A tier limit refused a run (API, webhook or schedule tick): the run was not accepted. */
+export abstract class RunLimitError extends AppError {}
+
+export class ConcurrencyLimitError extends RunLimitError {
   constructor(limit: number, current: number, retryAfterSeconds = 5) {
-    super(HttpStatus.TOO_MANY_REQUESTS, 'CONCURRENCY_LIMIT', `Concurrent job limit reached (${current} of ${limit} running or queued)`, { limit, current }, { 'Retry-After': String(retryAfterSeconds) });
+    super(LimitErrorCode.Concurrency, `Concurrent job limit reached (${current} of ${limit} running or queued)`, { details: { limit, current }, retryAfterSeconds });
   }
 }
 
-export class WaitingLimitError extends AppError {
+export class WaitingLimitError extends RunLimitError {
   constructor(limit: number, current: number) {
-    super(HttpStatus.TOO_MANY_REQUESTS, 'CONCURRENCY_LIMIT', `Too many runs waiting for a slot (${current} of ${limit})`, { limit, current }, { 'Retry-After': '5' });
+    super(LimitErrorCode.Concurrency, `Too many runs waiting for a slot (${current} of ${limit})`, { details: { limit, current }, retryAfterSeconds: 5 });
   }
 }
 
-export class DailyExecutionLimitError extends AppError {
+export class DailyExecutionLimitError extends RunLimitError {
   constructor(limit: number, current: number, now = new Date()) {
     const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
-    const retryAfter = Math.max(1, Math.ceil((midnight - now.getTime()) / 1000));
-    super(HttpStatus.TOO_MANY_REQUESTS, 'DAILY_EXECUTION_LIMIT', `Daily execution limit reached (${current} of ${limit} today, UTC)`, { limit, current }, { 'Retry-After': String(retryAfter) });
-  }
-}
-
-export class WorkflowLimitError extends AppError {
-  constructor(limit: number, current: number) {
-    super(HttpStatus.FORBIDDEN, 'WORKFLOW_LIMIT', `Workflow limit reached (${current} of ${limit})`, { limit, current });
+    const retryAfterSeconds = Math.max(1, Math.ceil((midnight - now.getTime()) / 1000));
+    super(LimitErrorCode.DailyExecutions, `Daily execution limit reached (${current} of ${limit} today, UTC)`, { details: { limit, current }, retryAfterSeconds });
   }
 }
 
 export class WorkflowInactiveError extends AppError {
   constructor() {
-    super(HttpStatus.CONFLICT, 'WORKFLOW_INACTIVE', 'The workflow is inactive; activate it to run it');
+    super(RunErrorCode.WorkflowInactive, 'The workflow is inactive; activate it to run it');
   }
 }

@@ -1,10 +1,8 @@
-import { HttpStatus } from '@nestjs/common';
 import { AppError } from './app-error';
+import { RunErrorCode } from './error-codes';
 
 export class UnknownRegionError extends AppError {
   constructor(region: string, valid: readonly string[]) {
-    super(HttpStatus.BAD_REQUEST, 'UNKNOWN_REGION', `Unknown region "${region.slice(0, 64)}"; valid regions: ${valid.join(', ')}`, {
-      validRegions: valid,
-    });
+    super(RunErrorCode.UnknownRegion, `Unknown region "${region.slice(0, 64)}"; valid regions: ${valid.join(', ')}`, { details: { validRegions: valid } });
   }
 }

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
-import { Roles } from '../common/decorators/roles.decorator';
+import { Roles } from '../security/roles.decorator';
 import { toPage } from '../common/dto/pagination.dto';
 import { AdminUserResponse } from '../users/users.dto';
 import { AdminUpdateUserRequest, AdminUserPage, AdminUsersQuery } from './admin.dto';

@@ -1,8 +1,8 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { lockOwner } from '@app/admission';
 import { CustomLimits, UserEntity } from '@app/database';
-import { AppError, NotFoundError } from '@app/errors';
+import { AppError, AuthErrorCode, NotFoundError } from '@app/errors';
 import { AuditService } from '../audit/audit.service';
 import { SubscriptionChangesService } from '../billing/subscription-changes.service';
 import type { AuthUser } from '../common/auth-user';
@@ -33,7 +33,7 @@ export class AdminService {
     if (selfChanged.length > 0) {
       // An admin who demotes, disables or upgrades themselves is exactly what the trail must show.
       await this.audit.record({ actorId: actor.id, action: 'admin.user_update', targetType: 'user', targetId: userId, outcome: 'denied', metadata: { fields: selfChanged } });
-      throw new AppError(HttpStatus.FORBIDDEN, 'SELF_CHANGE_FORBIDDEN', `Admins cannot change their own ${selfChanged.join(', ')}`);
+      throw new AppError(AuthErrorCode.SelfChangeForbidden, `Admins cannot change their own ${selfChanged.join(', ')}`);
     }
     if (change.preferredRegion !== undefined && change.preferredRegion !== null) this.regions.assertKnown(change.preferredRegion);
 

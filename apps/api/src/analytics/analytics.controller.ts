@@ -1,9 +1,9 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { effectiveLimits } from '@app/tier-policy';
 import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { TiersService } from '../tiers/tiers.service';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { AnalyticsQuery, AnalyticsSummaryResponse } from './analytics.dto';
 import { AnalyticsService } from './analytics.service';
@@ -15,6 +15,7 @@ export class AnalyticsController {
   constructor(
     private readonly analytics: AnalyticsService,
     private readonly workflows: WorkflowsService,
+    private readonly tiers: TiersService,
   ) {}
 
   @Get('summary')
@@ -22,7 +23,7 @@ export class AnalyticsController {
   @ApiOkResponse({ type: AnalyticsSummaryResponse })
   @ApiErrors(400)
   summary(@CurrentUser() user: AuthUser, @Query() query: AnalyticsQuery): Promise<AnalyticsSummaryResponse> {
-    return this.analytics.summary({ ownerId: user.id }, query.days, effectiveLimits(user.tier, user.customLimits).retentionDays);
+    return this.analytics.summary({ ownerId: user.id }, query.days, this.tiers.retentionDaysOf(user));
   }
 
   @Get('workflows/:id')
@@ -31,6 +32,6 @@ export class AnalyticsController {
   @ApiErrors(400, 404)
   async workflow(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: AnalyticsQuery): Promise<AnalyticsSummaryResponse> {
     await this.workflows.get(user.id, id);
-    return this.analytics.summary({ ownerId: user.id, workflowId: id }, query.days, effectiveLimits(user.tier, user.customLimits).retentionDays);
+    return this.analytics.summary({ ownerId: user.id, workflowId: id }, query.days, this.tiers.retentionDaysOf(user));
   }
 }

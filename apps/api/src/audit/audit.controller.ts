@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
-import { Roles } from '../common/decorators/roles.decorator';
+import { Roles } from '../security/roles.decorator';
 import { toPage } from '../common/dto/pagination.dto';
 import { AuditLogPage, AuditLogQuery, AuditLogResponse } from './audit.dto';
 import { AuditService } from './audit.service';

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/commo
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { Public } from '../common/decorators/public.decorator';
+import { Public } from '../security/public.decorator';
 import { LoginRequest, LoginResponse, RegisterRequest, RegisterResponse } from './auth.dto';
 import { AuthService } from './auth.service';
 

@@ -1,13 +1,14 @@
-import { HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { UserEntity } from '@app/database';
-import { AppError } from '@app/errors';
+import { AppError, AuthErrorCode } from '@app/errors';
 import { AuditService } from '../audit/audit.service';
 import { UserResponse } from '../users/users.dto';
 import { LoginRequest, LoginResponse, RegisterRequest, RegisterResponse } from './auth.dto';
+import { UnauthenticatedError } from './auth.errors';
 import { LoginProtectionService } from './login-protection.service';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 
@@ -36,7 +37,7 @@ export class AuthService {
       return { user: UserResponse.from(user), accessToken: await this.issueToken(user) };
     } catch (error) {
       if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw new AppError(HttpStatus.CONFLICT, 'EMAIL_TAKEN', 'An account with this email already exists');
+        throw new AppError(AuthErrorCode.EmailTaken, 'An account with this email already exists');
       }
       throw error;
     }
@@ -47,7 +48,7 @@ export class AuthService {
     try {
       await this.protection.assertAllowed(ip, request.email);
     } catch (error) {
-      if (error instanceof AppError && error.code === 'LOGIN_RATE_LIMIT') await this.recordFailedLogin(request.email, null, 'too_many_failures', 'denied');
+      if (error instanceof AppError && error.code === AuthErrorCode.LoginRateLimit) await this.recordFailedLogin(request.email, null, 'too_many_failures', 'denied');
       throw error;
     }
     const user = await this.users.findOneBy({ email: request.email });
@@ -55,7 +56,7 @@ export class AuthService {
     if (!user || !valid || user.disabled) {
       await this.protection.recordFailure(ip, request.email);
       await this.recordFailedLogin(request.email, user?.id ?? null, !user ? 'unknown_email' : !valid ? 'wrong_password' : 'disabled', 'failure');
-      throw new UnauthorizedException(INVALID_CREDENTIALS);
+      throw new UnauthenticatedError(INVALID_CREDENTIALS);
     }
     await this.protection.recordSuccess(ip, request.email);
     await this.audit.record({ actorId: user.id, action: 'auth.login', targetType: 'user', targetId: user.id });

@@ -1,9 +1,9 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { MAIN_REDIS } from '@app/redis';
-import { AppError } from '@app/errors';
+import { AppError, AuthErrorCode } from '@app/errors';
 
 /**
  * Counts failed logins per IP and per email in fixed windows. A window
@@ -24,8 +24,8 @@ export class LoginProtectionService {
     const [ipCount, ipTtl, emailCount, emailTtl] = (results ?? []).map(([, value]) => Number(value ?? 0));
     const blockedTtl = Math.max(ipCount >= maxFailuresPerIp ? ipTtl : 0, emailCount >= maxFailuresPerEmail ? emailTtl : 0);
     if (blockedTtl > 0) {
-      const retryAfter = Math.max(1, Math.ceil(blockedTtl / 1000));
-      throw new AppError(HttpStatus.TOO_MANY_REQUESTS, 'LOGIN_RATE_LIMIT', 'Too many failed logins; try again later', {}, { 'Retry-After': String(retryAfter) });
+      const retryAfterSeconds = Math.max(1, Math.ceil(blockedTtl / 1000));
+      throw new AppError(AuthErrorCode.LoginRateLimit, 'Too many failed logins; try again later', { retryAfterSeconds });
     }
   }
 

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
-import { Public } from '../common/decorators/public.decorator';
+import { Public } from '../security/public.decorator';
 import { CheckoutResponse, PlanResponse, SubscriptionChangeResponse, SubscriptionResponse, UpgradeQuery, WebhookReceivedResponse } from './billing.dto';
 import { BillingService } from './billing.service';
 import { StripeWebhooksService } from './stripe-webhooks.service';

@@ -4,8 +4,9 @@ import { readLiveUsage } from '@app/admission';
 import { AppConfig } from '@app/config';
 import { SubscriptionEntity, UserEntity, WorkflowEntity } from '@app/database';
 import { NotFoundError } from '@app/errors';
-import { effectiveLimits, isTierName, TIER_NAMES, TierName, TIERS } from '@app/tier-policy';
+import { isTierName, TIER_NAMES, TierName } from '@app/tier-policy';
 import type { AuthUser } from '../common/auth-user';
+import { TiersService } from '../tiers/tiers.service';
 import { CheckoutResponse, DeactivatedWorkflowView, PlanLimitsView, PlanResponse, SubscriptionChangeResponse, SubscriptionResponse } from './billing.dto';
 import { UnknownTierError } from './billing.errors';
 import { StripeGateway } from './stripe.gateway';
@@ -20,10 +21,11 @@ export class BillingService {
     private readonly changes: SubscriptionChangesService,
     private readonly stripe: StripeGateway,
     private readonly config: AppConfig,
+    private readonly tiers: TiersService,
   ) {}
 
   plans(): PlanResponse[] {
-    return TIER_NAMES.map((tier) => PlanResponse.from(TIERS[tier]));
+    return this.tiers.plans().map((plan) => PlanResponse.from(plan));
   }
 
   /** Limits and usage as admission sees them: users.tier, custom limits, and the same live counters. */
@@ -35,7 +37,7 @@ export class BillingService {
     return {
       tier: user.tier,
       status: stored?.status ?? 'active',
-      limits: PlanLimitsView.from(effectiveLimits(user.tier, user.customLimits)),
+      limits: PlanLimitsView.from(this.tiers.limitsOf(user)),
       usage: { workflows, activeJobs: live.active, executionsToday: live.today },
       provider: stored?.provider ?? this.config.billing.provider,
       ...(stored?.currentPeriodEnd ? { currentPeriodEnd: stored.currentPeriodEnd.toISOString() } : {}),

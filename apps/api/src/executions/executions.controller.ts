@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { effectiveLimits } from '@app/tier-policy';
 import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { toPage } from '../common/dto/pagination.dto';
+import { TiersService } from '../tiers/tiers.service';
 import { ExecutionListQuery, ExecutionPage, ExecutionResponse } from './executions.dto';
 import { ExecutionsService } from './executions.service';
 
@@ -12,14 +12,17 @@ import { ExecutionsService } from './executions.service';
 @ApiAuthErrors()
 @Controller('executions')
 export class ExecutionsController {
-  constructor(private readonly executions: ExecutionsService) {}
+  constructor(
+    private readonly executions: ExecutionsService,
+    private readonly tiers: TiersService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Your executions, newest first, with filters', description: "Only executions inside your tier's retention window (retentionDays)." })
   @ApiOkResponse({ type: ExecutionPage })
   @ApiErrors(400)
   async list(@CurrentUser() user: AuthUser, @Query() query: ExecutionListQuery): Promise<ExecutionPage> {
-    const [items, total] = await this.executions.list(user.id, query, effectiveLimits(user.tier, user.customLimits).retentionDays);
+    const [items, total] = await this.executions.list(user.id, query, this.tiers.retentionDaysOf(user));
     return toPage(items.map((execution) => ExecutionResponse.from(execution)), total, query);
   }
 
@@ -28,7 +31,7 @@ export class ExecutionsController {
   @ApiOkResponse({ type: ExecutionResponse })
   @ApiErrors(400, 404)
   async get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ExecutionResponse> {
-    const execution = await this.executions.get(user.id, id, effectiveLimits(user.tier, user.customLimits).retentionDays);
+    const execution = await this.executions.get(user.id, id, this.tiers.retentionDaysOf(user));
     return ExecutionResponse.from(execution, await this.executions.stepsOf(id));
   }
 

@@ -1,11 +1,11 @@
-import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { And, Between, DataSource, FindOperator, FindOptionsWhere, LessThan, MoreThanOrEqual, Raw, Repository } from 'typeorm';
 import { WaitingRunsPromoter } from '@app/admission';
 import { AppConfig } from '@app/config';
 import { ExecutionEntity, ExecutionStatus, ExecutionStepEntity } from '@app/database';
-import { AppError, NotFoundError } from '@app/errors';
+import { AppError, NotFoundError, RunErrorCode } from '@app/errors';
 import { cancelChannel, RegionQueues } from '@app/queue-contracts';
 import { MAIN_REDIS } from '@app/redis';
 import type { Limit } from '@app/tier-policy';
@@ -78,7 +78,7 @@ export class ExecutionsService {
     const cancelled = rows[0];
     if (!cancelled) {
       const execution = await this.get(ownerId, id);
-      throw new AppError(HttpStatus.CONFLICT, 'EXECUTION_FINAL', `The execution already ended (${execution.status})`);
+      throw new AppError(RunErrorCode.ExecutionFinal, `The execution already ended (${execution.status})`);
     }
     if (cancelled.previous_status === 'queued') {
       await this.queues.get(cancelled.region).remove(id).catch(() => undefined);

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { Public } from '../common/decorators/public.decorator';
+import { Public } from '../security/public.decorator';
 import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('health')

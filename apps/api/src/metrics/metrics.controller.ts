@@ -1,10 +1,11 @@
-import { Controller, Get, Headers, Res, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppConfig } from '@app/config';
 import { FlowlineMetrics, metricsAuthorized } from '@app/metrics';
+import { UnauthenticatedError } from '../auth/auth.errors';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { Public } from '../common/decorators/public.decorator';
+import { Public } from '../security/public.decorator';
 import { QueueGaugeSampler } from './queue-gauge.sampler';
 
 @ApiTags('operations')
@@ -24,7 +25,7 @@ export class MetricsController {
   @ApiOkResponse({ description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } })
   @ApiErrors(401, 429)
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
-    if (!metricsAuthorized(this.config.metricsToken, authorization)) throw new UnauthorizedException('A valid metrics token is required');
+    if (!metricsAuthorized(this.config.metricsToken, authorization)) throw new UnauthenticatedError('A valid metrics token is required');
     await this.sampler.sample();
     response.setHeader('Content-Type', this.metrics.contentType);
     response.send(await this.metrics.render());

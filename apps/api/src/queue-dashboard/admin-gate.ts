@@ -1,10 +1,11 @@
-import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '@app/config';
 import { AuditService } from '../audit/audit.service';
 import { requestContextOf } from '../audit/request-context';
+import { ForbiddenError, UnauthenticatedError } from '../auth/auth.errors';
 import { AuthUsersLoader } from '../auth/auth-users.loader';
+import { jwtVerifyOptions } from '../auth/jwt-settings';
 
 export const DASHBOARD_COOKIE = 'flowline_queues';
 export const DASHBOARD_AUDIENCE = 'flowline-queues';
@@ -28,21 +29,21 @@ export function adminGate(jwt: JwtService, users: AuthUsersLoader, config: AppCo
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const cookie = cookieValue(req.headers.cookie, DASHBOARD_COOKIE);
     const [token, audience] = bearer ? [bearer, config.jwt.audience] : [cookie, DASHBOARD_AUDIENCE];
-    if (!token) return next(new UnauthorizedException('Admin credentials required'));
+    if (!token) return next(new UnauthenticatedError('Admin credentials required'));
     jwt
-      .verifyAsync<{ sub?: string }>(token, { algorithms: ['HS256'], issuer: config.jwt.issuer, audience })
+      .verifyAsync<{ sub?: string }>(token, jwtVerifyOptions(config, audience))
       .then((payload) => (typeof payload.sub === 'string' ? users.loadActive(payload.sub, 'jwt') : null))
       .then((user) => {
-        if (!user) return next(new UnauthorizedException('Admin credentials required'));
+        if (!user) return next(new UnauthenticatedError('Admin credentials required'));
         if (user.role !== 'admin') {
           const route = `${req.method} ${(req.originalUrl ?? req.url).split('?')[0].slice(0, 200)}`;
           return void audit
             .record({ actorId: user.id, action: 'admin.access_denied', targetType: 'route', targetId: route, outcome: 'denied', context: requestContextOf(req) })
             .catch(() => undefined)
-            .then(() => next(new ForbiddenException('The queue dashboard is for admins')));
+            .then(() => next(new ForbiddenError('The queue dashboard is for admins')));
         }
         next();
       })
-      .catch(() => next(new UnauthorizedException('Admin credentials required')));
+      .catch(() => next(new UnauthenticatedError('Admin credentials required')));
   };
 }

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
-import { Roles } from '../common/decorators/roles.decorator';
+import { Roles } from '../security/roles.decorator';
 import { DASHBOARD_AUDIENCE, DASHBOARD_COOKIE, DASHBOARD_SESSION_SECONDS } from './admin-gate';
 
 @ApiTags('admin')

@@ -5,7 +5,7 @@ import { NotFoundError } from '@app/errors';
 import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
-import { Public } from '../common/decorators/public.decorator';
+import { Public } from '../security/public.decorator';
 import { ExecutionResponse } from '../executions/executions.dto';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunAcceptedResponse, RunAsyncRequest, RunRequest, WebhookAcceptedResponse } from './runs.dto';
@@ -54,7 +54,7 @@ export class RunsController {
   @ApiHeader({ name: 'X-Webhook-Token', required: true })
   @ApiBody({ required: false, schema: { type: 'object', additionalProperties: true, example: { orderId: 42 } } })
   @ApiAcceptedResponse({ type: WebhookAcceptedResponse })
-  @ApiErrors(404, 409, 413, 429, 503)
+  @ApiErrors(400, 404, 409, 413, 415, 429, 503)
   async webhook(@Param('workflowId') workflowId: string, @Headers('x-webhook-token') token: string | undefined, @Body() body: unknown, @Req() request: RequestWithId): Promise<WebhookAcceptedResponse> {
     const owner = await this.workflows.findByWebhookToken(workflowId, token);
     if (!owner) throw new NotFoundError('Workflow');

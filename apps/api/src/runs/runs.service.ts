@@ -1,8 +1,8 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AdmissionOwner, AdmissionRequest, Admitted, RunAdmission } from '@app/admission';
 import { ExecutionEntity, ExecutionStepEntity, FINAL_STATUSES } from '@app/database';
-import { AppError } from '@app/errors';
+import { AppError, CommonErrorCode, RunLimitError } from '@app/errors';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
 import { ExecutionsService } from '../executions/executions.service';
@@ -62,7 +62,7 @@ export class RunsService {
       });
     } catch (error) {
       // 404 (not the caller's workflow) names nothing of the caller's to audit.
-      if (error instanceof AppError && error.status !== HttpStatus.TOO_MANY_REQUESTS && error.status !== HttpStatus.NOT_FOUND) {
+      if (error instanceof AppError && !(error instanceof RunLimitError) && error.code !== CommonErrorCode.NotFound) {
         await this.audit.record({ ...target, outcome: 'failure', metadata: { trigger: request.trigger, code: error.code } }).catch(() => undefined);
       }
       throw error;

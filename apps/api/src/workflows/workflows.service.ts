@@ -6,10 +6,10 @@ import { lockOwner } from '@app/admission';
 import { AppConfig } from '@app/config';
 import { CustomLimits, namedStatement, SqlPool, Tier, UserEntity, WorkflowEntity } from '@app/database';
 import type { AdmissionOwner } from '@app/admission';
-import { NotFoundError, WorkflowLimitError } from '@app/errors';
-import { effectiveLimits, withinLimit } from '@app/tier-policy';
+import { NotFoundError } from '@app/errors';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth-user';
+import { TiersService } from '../tiers/tiers.service';
 import { WorkflowDefinitionValidator } from './workflow-definition.validator';
 import { WorkflowSchedules } from './workflow-schedules.service';
 import { CreateWorkflowRequest, UpdateWorkflowRequest, WebhookResponse } from './workflows.dto';
@@ -48,6 +48,7 @@ export class WorkflowsService {
     private readonly config: AppConfig,
     private readonly audit: AuditService,
     private readonly sql: SqlPool,
+    private readonly tiers: TiersService,
   ) {}
 
   /** Counted under the owner's lock: parallel creates cannot pass the workflow limit. */
@@ -57,13 +58,13 @@ export class WorkflowsService {
     await this.validator.assertCredentialsOwned(owner.id, request.steps);
     const trigger = this.validator.toTrigger(request.trigger);
     const token = trigger.type === 'webhook' ? newWebhookToken() : null;
-    const limit = effectiveLimits(owner.tier, owner.customLimits).maxWorkflows;
+    const limit = this.tiers.limitsOf(owner).maxWorkflows;
 
     const workflow = await this.dataSource.transaction(async (manager) => {
       if (limit !== null) {
         await lockOwner(manager, owner.id);
         const current = await manager.count(WorkflowEntity, { where: { ownerId: owner.id } });
-        if (!withinLimit(limit, current)) throw new WorkflowLimitError(limit, current);
+        this.tiers.assertWorkflowRoom(limit, current);
       }
       const entity = manager.create(WorkflowEntity, {
         ownerId: owner.id,
@@ -110,7 +111,7 @@ export class WorkflowsService {
       if (request.description !== undefined) entity.description = request.description;
       if (request.steps !== undefined) entity.steps = request.steps;
       if (request.region !== undefined) entity.region = request.region;
-      if (request.active === true && !entity.active) await assertActivationAllowed(manager, owner.id);
+      if (request.active === true && !entity.active) await this.assertActivationAllowed(manager, owner.id);
       if (request.active !== undefined) entity.active = request.active;
       if (trigger) {
         entity.trigger = trigger;
@@ -164,19 +165,19 @@ export class WorkflowsService {
     return { id: found.owner_id, tier: found.tier, customLimits: found.custom_limits, preferredRegion: found.preferred_region };
   }
 
+  /** Active workflows never exceed maxWorkflows: after a downgrade the ones over the limit stay inactive until there is room. */
+  private async assertActivationAllowed(manager: EntityManager, ownerId: string): Promise<void> {
+    // Read under the owner lock, not from the request: a downgrade may have committed since.
+    const owner = await manager.findOneByOrFail(UserEntity, { id: ownerId });
+    const limit = this.tiers.limitsOf(owner).maxWorkflows;
+    if (limit === null) return;
+    const active = await manager.countBy(WorkflowEntity, { ownerId, active: true });
+    this.tiers.assertWorkflowRoom(limit, active);
+  }
+
   private webhookOf(workflowId: string, token: string): WebhookResponse {
     return { url: `${this.config.publicUrl}/hooks/${workflowId}`, token };
   }
-}
-
-/** Active workflows never exceed maxWorkflows: after a downgrade the ones over the limit stay inactive until there is room. */
-async function assertActivationAllowed(manager: EntityManager, ownerId: string): Promise<void> {
-  // Read under the owner lock, not from the request: a downgrade may have committed since.
-  const owner = await manager.findOneByOrFail(UserEntity, { id: ownerId });
-  const limit = effectiveLimits(owner.tier, owner.customLimits).maxWorkflows;
-  if (limit === null) return;
-  const active = await manager.countBy(WorkflowEntity, { ownerId, active: true });
-  if (!withinLimit(limit, active)) throw new WorkflowLimitError(limit, active);
 }
 
 function newWebhookToken(): string {

@@ -3,12 +3,13 @@ import { ApiBearerAuth, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import { ErrorResponse } from '../dto/error-response.dto';
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid input (the body names the offending fields)',
+  400: 'Invalid input: malformed JSON, or the body names the offending fields',
   401: 'Missing or invalid credentials',
   403: 'Authenticated, but not allowed (role or limit)',
   404: 'Not found (or not yours)',
   409: 'Conflicts with the current state',
   413: 'Body larger than 1 MB',
+  415: 'Body is not application/json',
   429: 'Too many requests or a limit was reached; see Retry-After',
   503: 'PostgreSQL or Redis unreachable',
 };

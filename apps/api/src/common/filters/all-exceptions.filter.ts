@@ -1,10 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
-import { AppError } from '@app/errors';
+import { AppError, ErrorCode } from '@app/errors';
 import type { FlowlineMetrics } from '@app/metrics';
 import type { AuthUser } from '../auth-user';
 import { isDependencyUnavailable } from '../errors/dependency-errors';
+import { CODE_OF_STATUS, HTTP_STATUS_OF } from '../errors/error-status.table';
 
 interface ErrorBody {
   statusCode: number;
@@ -13,19 +14,6 @@ interface ErrorBody {
   code: string;
   [extra: string]: unknown;
 }
-
-const CODE_BY_STATUS: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMIT',
-  503: 'SERVICE_UNAVAILABLE',
-};
 
 /**
  * Every error leaves as the contract body. Messages of unexpected errors are
@@ -67,7 +55,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (parserStatus === 415) return { body: this.base(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding or charset'), headers: {} };
     if (parserStatus === 400) return { body: this.base(400, 'INVALID_JSON', 'Request body is not valid JSON'), headers: {} };
     if (exception instanceof AppError) {
-      return { body: { ...this.base(exception.status, exception.code, exception.message), ...exception.details }, headers: exception.headers };
+      const headers: Record<string, string> = exception.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(exception.retryAfterSeconds) };
+      return { body: { ...this.base(HTTP_STATUS_OF[exception.code], exception.code, exception.message), ...exception.details }, headers };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -76,7 +65,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         return { body: this.base(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable', this.healthDetails(payload)), headers: { 'Retry-After': '5' } };
       }
       const message = this.httpMessage(payload, exception.message, status, request);
-      return { body: this.base(status, CODE_BY_STATUS[status] ?? 'ERROR', message), headers: {} };
+      return { body: this.base(status, CODE_OF_STATUS[status] ?? 'ERROR', message), headers: {} };
     }
     if (isInvalidDataError(exception)) return { body: this.base(400, 'INVALID_VALUE', 'A value in the request cannot be stored (invalid characters or out of range)'), headers: {} };
     if (isDependencyUnavailable(exception)) {
@@ -85,7 +74,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return { body: this.base(500, 'INTERNAL_ERROR', 'Internal server error'), headers: {} };
   }
 
-  private base(status: number, code: string, message: string, extra: Record<string, unknown> = {}): ErrorBody {
+  private base(status: number, code: ErrorCode | 'ERROR', message: string, extra: Record<string, unknown> = {}): ErrorBody {
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, code, ...extra };
   }
 

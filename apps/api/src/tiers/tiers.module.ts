@@ -1,11 +1,19 @@
-import { ExecutionContext, Module } from '@nestjs/common';
+import { ExecutionContext, Global, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { MAIN_REDIS } from '@app/redis';
-import { RATE_WINDOW_MS, requestsPerMinute } from './api-rate-limit.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { RATE_WINDOW_MS, requestsPerMinute } from './tier-rate-limit.guard';
+import { TiersService } from './tiers.service';
 
+/**
+ * The tiers as the api applies them: a caller's effective limits, the plan
+ * catalogue billing shows, the per-tier request rate (throttler counters in
+ * Redis, shared by every api process) and the limit errors. Global: every
+ * domain asks it.
+ */
+@Global()
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
@@ -23,5 +31,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
       }),
     }),
   ],
+  providers: [TiersService],
+  exports: [TiersService],
 })
-export class RateLimitModule {}
+export class TiersModule {}

@@ -1,8 +1,9 @@
-import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
-import { AppError } from '@app/errors';
 import { effectiveLimits } from '@app/tier-policy';
+import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user';
+import { RateLimitError } from './tiers.errors';
 
 export const RATE_WINDOW_MS = 60_000;
 
@@ -20,7 +21,7 @@ export function requestsPerMinute(request: RateRequest, anonymousLimit: number):
  * honours X-Forwarded-For only when TRUST_PROXY says so (express `trust proxy`).
  */
 @Injectable()
-export class ApiRateLimitGuard extends ThrottlerGuard {
+export class TierRateLimitGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RateRequest>();
     return request.user !== undefined && requestsPerMinute(request, 0) === null;
@@ -35,14 +36,11 @@ export class ApiRateLimitGuard extends ThrottlerGuard {
     return tracker;
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    const retryAfter = String(detail.timeToBlockExpire);
-    throw new AppError(
-      HttpStatus.TOO_MANY_REQUESTS,
-      'RATE_LIMIT',
-      `Too many requests: ${detail.limit} per minute allowed`,
-      { limit: detail.limit, current: detail.totalHits },
-      { 'Retry-After': retryAfter, 'X-RateLimit-Limit': String(detail.limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(detail.timeToExpire) },
-    );
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const response = context.switchToHttp().getResponse<Response>();
+    response.setHeader('X-RateLimit-Limit', String(detail.limit));
+    response.setHeader('X-RateLimit-Remaining', '0');
+    response.setHeader('X-RateLimit-Reset', String(detail.timeToExpire));
+    throw new RateLimitError(detail.limit, detail.totalHits, detail.timeToBlockExpire);
   }
 }

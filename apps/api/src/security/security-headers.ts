@@ -3,6 +3,8 @@ import helmet from 'helmet';
 import type { Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { ErrorCode, RequestErrorCode } from '@app/errors';
+import { HTTP_STATUS_OF } from '../common/errors/error-status.table';
 
 const strictPolicy = { "default-src": ["'self'"] };
 
@@ -55,9 +57,9 @@ const RAW_SECURITY_HEADERS = [
   'Cache-Control: no-store',
 ];
 
-const CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'The request line or headers are too large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request was not received in time'],
+const CLIENT_ERRORS: Record<string, [ErrorCode, string]> = {
+  HPE_HEADER_OVERFLOW: [RequestErrorCode.HeadersTooLarge, 'The request line or headers are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [RequestErrorCode.RequestTimeout, 'The request was not received in time'],
 };
 
 /**
@@ -77,7 +79,8 @@ export function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    const [status, code, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'BAD_REQUEST', 'Malformed HTTP request'];
+    const [code, message] = CLIENT_ERRORS[error.code ?? ''] ?? [RequestErrorCode.BadRequest, 'Malformed HTTP request'];
+    const status = HTTP_STATUS_OF[code];
     const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message, code });
     const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, ...RAW_SECURITY_HEADERS, 'Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
     answered.add(socket);

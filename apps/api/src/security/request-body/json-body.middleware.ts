@@ -1,8 +1,8 @@
-import { HttpStatus, Injectable, NestMiddleware } from '@nestjs/common';
+import { Injectable, NestMiddleware } from '@nestjs/common';
 import typeis from 'type-is';
 import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '@app/errors';
+import { AppError, RequestErrorCode } from '@app/errors';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
 import { containsUnstorableText } from './json-text';
 
@@ -25,13 +25,13 @@ export class JsonBodyMiddleware implements NestMiddleware {
 
   use(req: Request, res: Response, next: NextFunction): void {
     if (hasNonEmptyBody(req) && !typeis(req, ['application/json', 'application/*+json'])) {
-      next(new AppError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'));
+      next(new AppError(RequestErrorCode.UnsupportedMediaType, 'Request bodies must be application/json'));
       return;
     }
     this.parse(req, res, (error?: unknown) => {
       if (error) return next(error);
-      if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) return next(new AppError(HttpStatus.BAD_REQUEST, 'JSON_TOO_DEEP', `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`));
-      if (containsUnstorableText(req.body)) return next(new AppError(HttpStatus.BAD_REQUEST, 'INVALID_TEXT', 'Request body holds a NUL character or invalid UTF-16 text'));
+      if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) return next(new AppError(RequestErrorCode.JsonTooDeep, `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`));
+      if (containsUnstorableText(req.body)) return next(new AppError(RequestErrorCode.InvalidText, 'Request body holds a NUL character or invalid UTF-16 text'));
       next();
     });
   }

@@ -1,11 +1,12 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { UserRole } from '@app/database';
-import { AuditService } from '../../audit/audit.service';
-import { requestContextOf } from '../../audit/request-context';
-import type { AuthUser } from '../auth-user';
-import { ROLES } from '../decorators/roles.decorator';
+import { AuditService } from '../audit/audit.service';
+import { requestContextOf } from '../audit/request-context';
+import { ForbiddenError } from '../auth/auth.errors';
+import type { AuthUser } from '../common/auth-user';
+import { ROLES } from './roles.decorator';
 
 @Injectable()
 export class RolesGuard implements CanActivate {
@@ -23,7 +24,7 @@ export class RolesGuard implements CanActivate {
     const user = request.user;
     if (user && roles.includes(user.role)) return true;
     if (roles.includes('admin')) await this.recordDenied(request, user);
-    throw new ForbiddenException('You do not have the role this action needs');
+    throw new ForbiddenError('You do not have the role this action needs');
   }
 
   /** A refused admin call is worth knowing about; failing to record it must not turn the 403 into something else. */
