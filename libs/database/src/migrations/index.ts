@@ -5,6 +5,7 @@ import { AuditLogs1764600000001 } from './1764600000001-audit-logs';
 import { Billing1764700000000 } from './1764700000000-billing';
 import { AnalyticsCoveringIndexes1764800000000 } from './1764800000000-analytics-covering-indexes';
 import { OneRoundTripAdmission1764900000000 } from './1764900000000-one-round-trip-admission';
+import { RepairOneRoundTripAdmission1765000000000 } from './1765000000000-repair-one-round-trip-admission';
 
 /** Listed explicitly: the apps are bundled, so a file glob would find nothing. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Billing1764700000000,
   AnalyticsCoveringIndexes1764800000000,
   OneRoundTripAdmission1764900000000,
+  RepairOneRoundTripAdmission1765000000000,
 ];
