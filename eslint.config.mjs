@@ -13,16 +13,35 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
     rules: {
-      'max-len': ['error', { code: 140, ignoreUrls: true }],
+      // Prettier wraps code at 140; this catches what it cannot: comments and plain strings. Template literals hold SQL
+      // and messages whose text would change if wrapped.
+      'max-len': ['error', { code: 140, ignoreUrls: true, ignoreTemplateLiterals: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/consistent-type-imports': 'off',
-      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read settings through libs/config (AppConfig), not process.env.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Read settings through libs/config (AppConfig), not process.env.',
+        },
+      ],
     },
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
-    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off', 'no-restricted-syntax': 'off' },
+    rules: {
+      // A test's title says the behaviour it proves, in one searchable string.
+      'max-len': ['error', { code: 140, ignoreUrls: true, ignoreTemplateLiterals: true, ignoreStrings: true }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      'no-restricted-syntax': 'off',
+    },
+  },
+  {
+    // Landed migrations are never edited (migration-checksums.spec), so their long lines stay.
+    files: ['libs/database/src/migrations/1*.ts'],
+    rules: { 'max-len': 'off' },
   },
   {
     files: ['libs/config/**/*.ts', 'scripts/**', 'bench/**', '**/*.cjs', '**/*.mjs', 'jest.config.js'],

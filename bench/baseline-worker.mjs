@@ -11,9 +11,13 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 20, application_name: 'flowline-bench-baseline' });
 const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 
-const worker = new Worker(BENCH_QUEUE, async (job) => {
-  await pool.query('INSERT INTO bench_baseline (job_id) VALUES ($1)', [job.id]);
-}, { connection, prefix: BENCH_PREFIX, concurrency });
+const worker = new Worker(
+  BENCH_QUEUE,
+  async (job) => {
+    await pool.query('INSERT INTO bench_baseline (job_id) VALUES ($1)', [job.id]);
+  },
+  { connection, prefix: BENCH_PREFIX, concurrency },
+);
 
 worker.on('error', (error) => process.stderr.write(`baseline worker: ${error.message}\n`));
 await worker.waitUntilReady();

@@ -32,7 +32,8 @@ const byFunction = new Map();
 const byArea = new Map();
 for (const [id, micros] of selfMicros) {
   const { callFrame } = nodes.get(id);
-  const name = `${callFrame.functionName || '(anonymous)'} ${callFrame.url ? `${callFrame.url.split('/').slice(-2).join('/')}:${callFrame.lineNumber + 1}` : ''}`.trim();
+  const name =
+    `${callFrame.functionName || '(anonymous)'} ${callFrame.url ? `${callFrame.url.split('/').slice(-2).join('/')}:${callFrame.lineNumber + 1}` : ''}`.trim();
   byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
   const key = area(callFrame.url);
   byArea.set(key, (byArea.get(key) ?? 0) + micros);
@@ -41,7 +42,8 @@ for (const [id, micros] of selfMicros) {
 // Inclusive: each sample counts once for every distinct function on its stack.
 const parent = new Map();
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-const frameName = ({ functionName, url, lineNumber }) => `${functionName || '(anonymous)'} ${url ? `${url.split('/').slice(-2).join('/')}:${lineNumber + 1}` : ''}`.trim();
+const frameName = ({ functionName, url, lineNumber }) =>
+  `${functionName || '(anonymous)'} ${url ? `${url.split('/').slice(-2).join('/')}:${lineNumber + 1}` : ''}`.trim();
 const inclusive = new Map();
 for (const [id, micros] of selfMicros) {
   const seen = new Set();

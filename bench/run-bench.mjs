@@ -130,13 +130,18 @@ async function startStack(databaseUrl, prefix, profileDir) {
   const api = track(spawnNode('api', resolve(ROOT, settings.dist, 'apps/api/main.js'), { ...env, PORT: String(apiPort) }, options));
   const workerPort = await freePort();
   const worker = track(
-    spawnNode('worker', resolve(ROOT, settings.dist, 'apps/worker/main.js'), {
-      ...env,
-      WORKER_REGION: 'us-east-1',
-      WORKER_CONCURRENCY: String(settings.workerConcurrency),
-      WORKER_HTTP_PORT: String(workerPort),
-      WORKER_SHUTDOWN_GRACE_MS: '2000',
-    }, options),
+    spawnNode(
+      'worker',
+      resolve(ROOT, settings.dist, 'apps/worker/main.js'),
+      {
+        ...env,
+        WORKER_REGION: 'us-east-1',
+        WORKER_CONCURRENCY: String(settings.workerConcurrency),
+        WORKER_HTTP_PORT: String(workerPort),
+        WORKER_SHUTDOWN_GRACE_MS: '2000',
+      },
+      options,
+    ),
   );
   await Promise.all([waitForHttp(`http://127.0.0.1:${apiPort}/health`, api), waitForHttp(`http://127.0.0.1:${workerPort}/health`, worker)]);
   return { api, worker, apiUrl: `http://127.0.0.1:${apiPort}` };
@@ -144,7 +149,8 @@ async function startStack(databaseUrl, prefix, profileDir) {
 
 async function main() {
   for (const app of ['api', 'worker', 'cli']) {
-    if (!existsSync(resolve(ROOT, settings.dist, 'apps', app, 'main.js'))) throw new Error(`${settings.dist}/apps/${app}/main.js is missing: run npm run build first`);
+    if (!existsSync(resolve(ROOT, settings.dist, 'apps', app, 'main.js')))
+      throw new Error(`${settings.dist}/apps/${app}/main.js is missing: run npm run build first`);
   }
   const startedAt = new Date().toISOString();
   const id = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
@@ -191,7 +197,9 @@ async function main() {
   if (runs('accept')) {
     log(`accept + end to end: ${settings.connections} connections for ${settings.seconds} s (after ${settings.warmupSeconds} s warm-up)`);
     Object.assign(results, await acceptPhase({ ...context, profiles: profilerFor([stack.api, stack.worker]) }));
-    log(`accept: ${results.accept.perSec} runs/s, p99 ${results.accept.latencyMs.p99} ms; end to end ${results.endToEnd.finishedInWindowPerSec}/s, drained ${results.endToEnd.drainS} s`);
+    log(
+      `accept: ${results.accept.perSec} runs/s, p99 ${results.accept.latencyMs.p99} ms; end to end ${results.endToEnd.finishedInWindowPerSec}/s, drained ${results.endToEnd.drainS} s`,
+    );
   }
   if (runs('reject')) {
     log(`rejections: ${settings.connections} connections for ${settings.seconds} s`);
@@ -201,7 +209,11 @@ async function main() {
   if (runs('analytics')) {
     log(`analytics: seeding ${settings.analyticsRows} executions`);
     results.analytics = await analyticsPhase(context);
-    log(results.analytics.available ? `analytics: p95 ${results.analytics.latencyMs.p95} ms` : `analytics: not available (${results.analytics.status})`);
+    log(
+      results.analytics.available
+        ? `analytics: p95 ${results.analytics.latencyMs.p95} ms`
+        : `analytics: not available (${results.analytics.status})`,
+    );
   }
   for (const child of [stack.api, stack.worker]) {
     if (!child.running) throw new Error(`${child.name} exited during the run:\n${child.output.slice(-3000)}`);
@@ -227,7 +239,10 @@ try {
 } catch (error) {
   console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
   for (const child of processes) {
-    if (!child.running) console.error(`\n${child.name} exited (${child.child.exitCode ?? child.child.signalCode}); its last output:\n${child.output.slice(-3000)}`);
+    if (!child.running)
+      console.error(
+        `\n${child.name} exited (${child.child.exitCode ?? child.child.signalCode}); its last output:\n${child.output.slice(-3000)}`,
+      );
   }
   exitCode = 1;
 } finally {

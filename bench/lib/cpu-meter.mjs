@@ -13,7 +13,10 @@ export function processCpuMs(pid) {
 function machineCpuMs() {
   const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks.map(Number);
-  return { busy: (user + nice + system + irq + softirq + steal) * 10, total: (user + nice + system + idle + iowait + irq + softirq + steal) * 10 };
+  return {
+    busy: (user + nice + system + irq + softirq + steal) * 10,
+    total: (user + nice + system + idle + iowait + irq + softirq + steal) * 10,
+  };
 }
 
 /**
@@ -23,7 +26,10 @@ function machineCpuMs() {
  * Backends that start during the phase count whole; ones that end are lost.
  */
 export async function startCpuMeter(db, redis) {
-  const backendPids = async () => (await db.rows(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).map((row) => row.pid);
+  const backendPids = async () =>
+    (await db.rows(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).map(
+      (row) => row.pid,
+    );
   const redisCpuMs = async () => {
     const info = await redis.info('cpu');
     const seconds = (name) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);

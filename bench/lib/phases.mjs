@@ -11,7 +11,10 @@ export function apiClient(baseUrl) {
   async function call(method, path, { token, body, expect } = {}) {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -33,7 +36,11 @@ export function apiClient(baseUrl) {
 export async function createUser(api, db, label, tier, customLimits) {
   const email = `${label}-${Date.now()}@bench.flowline.test`;
   const { body } = await api.call('POST', '/auth/register', { body: { email, password: 'bench-password-0123', name: label }, expect: 201 });
-  await db.rows(`UPDATE users SET tier = $2, custom_limits = $3::jsonb WHERE id = $1`, [body.user.id, tier, customLimits === null ? null : JSON.stringify(customLimits)]);
+  await db.rows(`UPDATE users SET tier = $2, custom_limits = $3::jsonb WHERE id = $1`, [
+    body.user.id,
+    tier,
+    customLimits === null ? null : JSON.stringify(customLimits),
+  ]);
   return { id: body.user.id, token: body.accessToken };
 }
 
@@ -134,7 +141,8 @@ export async function rejectPhase({ api, db, redis, settings, profiles, stack })
   const holdId = await createWorkflow(api, user, 'bench hold', LONG_DELAY_STEPS);
   const workflowId = await createWorkflow(api, user, 'bench transform', TRANSFORM_STEPS);
   const held = [];
-  for (let i = 0; i < 2; i++) held.push((await api.call('POST', '/run/async', { token: user.token, body: { workflowId: holdId }, expect: 202 })).body.executionId);
+  for (let i = 0; i < 2; i++)
+    held.push((await api.call('POST', '/run/async', { token: user.token, body: { workflowId: holdId }, expect: 202 })).body.executionId);
   const probe = await api.call('POST', '/run/async', { token: user.token, body: { workflowId }, expect: 429 });
   if (probe.body.code !== 'CONCURRENCY_LIMIT') throw new Error(`expected CONCURRENCY_LIMIT, got ${JSON.stringify(probe.body)}`);
 
@@ -187,8 +195,19 @@ export async function analyticsPhase({ api, db, settings }) {
   const first = await api.call('GET', path, { token: user.token });
   if (first.status === 404) return { available: false, status: 404, rows: settings.analyticsRows, seedS };
   if (first.status !== 200) return { available: false, status: first.status, rows: settings.analyticsRows, seedS, body: first.body };
-  const get = () => fetch(`${api.baseUrl}${path}`, { headers: { authorization: `Bearer ${user.token}` } }).then(async (response) => (await response.arrayBuffer(), response));
+  const get = () =>
+    fetch(`${api.baseUrl}${path}`, { headers: { authorization: `Bearer ${user.token}` } }).then(
+      async (response) => (await response.arrayBuffer(), response),
+    );
   await timeSequential(3, get);
   const timed = await timeSequential(settings.analyticsRequests, get);
-  return { available: true, rows: settings.analyticsRows, seedS, totalInWindow: first.body?.totals?.total ?? null, requests: settings.analyticsRequests, statuses: timed.statuses, latencyMs: timed.latency };
+  return {
+    available: true,
+    rows: settings.analyticsRows,
+    seedS,
+    totalInWindow: first.body?.totals?.total ?? null,
+    requests: settings.analyticsRequests,
+    statuses: timed.statuses,
+    latencyMs: timed.latency,
+  };
 }

@@ -16,42 +16,115 @@ export function buildRows(results) {
   const rows = [];
   if (baseline) {
     rows.push([`Baseline: BullMQ add(), ${baseline.inFlight} in flight`, n(baseline.addPerSec, ' jobs/s'), '', null]);
-    rows.push([`Baseline: 1 worker process (concurrency ${baseline.workerConcurrency}, 1 INSERT per job), end to end`, n(baseline.endToEndPerSec, ' jobs/s'), '', null]);
+    rows.push([
+      `Baseline: 1 worker process (concurrency ${baseline.workerConcurrency}, 1 INSERT per job), end to end`,
+      n(baseline.endToEndPerSec, ' jobs/s'),
+      '',
+      null,
+    ]);
   }
   if (accept) {
     const base = baseline?.endToEndPerSec;
-    rows.push([`Accept: POST /run/async, ${accept.connections} connections, ${accept.seconds} s`, n(accept.perSec, ' runs/s'), '≥ 1,000 runs/s', accept.perSec >= 1000]);
-    rows.push(['Accept latency p50 / p95 / p99', `${n(accept.latencyMs.p50)} / ${n(accept.latencyMs.p95)} / ${n(accept.latencyMs.p99)} ms`, 'p99 ≤ 50 ms', accept.latencyMs.p99 !== null && accept.latencyMs.p99 <= 50]);
-    rows.push(['Accept non-2xx (and socket errors)', `${n(accept.non2xx)} (${n(accept.errors)})`, '0', accept.non2xx === 0 && accept.errors === 0]);
+    rows.push([
+      `Accept: POST /run/async, ${accept.connections} connections, ${accept.seconds} s`,
+      n(accept.perSec, ' runs/s'),
+      '≥ 1,000 runs/s',
+      accept.perSec >= 1000,
+    ]);
+    rows.push([
+      'Accept latency p50 / p95 / p99',
+      `${n(accept.latencyMs.p50)} / ${n(accept.latencyMs.p95)} / ${n(accept.latencyMs.p99)} ms`,
+      'p99 ≤ 50 ms',
+      accept.latencyMs.p99 !== null && accept.latencyMs.p99 <= 50,
+    ]);
+    rows.push([
+      'Accept non-2xx (and socket errors)',
+      `${n(accept.non2xx)} (${n(accept.errors)})`,
+      '0',
+      accept.non2xx === 0 && accept.errors === 0,
+    ]);
     rows.push(['Accept / baseline end to end', pct(ratio(accept.perSec, base)), '≥ 50%', base ? accept.perSec / base >= 0.5 : null]);
   }
   if (endToEnd) {
     const base = baseline?.endToEndPerSec;
-    rows.push([`End to end: executions finished per second during the load (1 worker, concurrency ${endToEnd.workerConcurrency})`, n(endToEnd.finishedInWindowPerSec, '/s'), '', null]);
-    rows.push(['End to end: accepted runs / (last finish − load start)', `${n(endToEnd.perSec, '/s')} (${pct(ratio(endToEnd.perSec, base))} of baseline)`, '', null]);
     rows.push([
-      'CPU per run: api (accept) / worker (execution)',
-      `${n(accept?.apiCpuMsPerRun)} / ${n(endToEnd.workerCpuMsPerExecution)} ms` + (baseline ? ` (baseline: ${n(baseline.producerCpuMsPerAdd)} per add / ${n(baseline.workerCpuMsPerJob)} per job)` : ''),
+      `End to end: executions finished per second during the load (1 worker, concurrency ${endToEnd.workerConcurrency})`,
+      n(endToEnd.finishedInWindowPerSec, '/s'),
       '',
       null,
     ]);
-    rows.push(['CPU per run: PostgreSQL (its backends) / Redis', `${n(endToEnd.postgresCpuMsPerRun)} / ${n(endToEnd.redisCpuMsPerRun)} ms`, '', null]);
-    rows.push([`Machine CPU busy during accept + drain (${results.machine.cpus} cores, load generator included)`, pct(endToEnd.machineBusyShare), '', null]);
-    rows.push(['Backlog at the end of the load → drained after', `${n(endToEnd.backlogAtEnd)} → ${endToEnd.drained ? n(endToEnd.drainS, ' s') : 'not drained'}`, '≤ 5 s', endToEnd.drained && endToEnd.drainS <= 5]);
+    rows.push([
+      'End to end: accepted runs / (last finish − load start)',
+      `${n(endToEnd.perSec, '/s')} (${pct(ratio(endToEnd.perSec, base))} of baseline)`,
+      '',
+      null,
+    ]);
+    rows.push([
+      'CPU per run: api (accept) / worker (execution)',
+      `${n(accept?.apiCpuMsPerRun)} / ${n(endToEnd.workerCpuMsPerExecution)} ms` +
+        (baseline ? ` (baseline: ${n(baseline.producerCpuMsPerAdd)} per add / ${n(baseline.workerCpuMsPerJob)} per job)` : ''),
+      '',
+      null,
+    ]);
+    rows.push([
+      'CPU per run: PostgreSQL (its backends) / Redis',
+      `${n(endToEnd.postgresCpuMsPerRun)} / ${n(endToEnd.redisCpuMsPerRun)} ms`,
+      '',
+      null,
+    ]);
+    rows.push([
+      `Machine CPU busy during accept + drain (${results.machine.cpus} cores, load generator included)`,
+      pct(endToEnd.machineBusyShare),
+      '',
+      null,
+    ]);
+    rows.push([
+      'Backlog at the end of the load → drained after',
+      `${n(endToEnd.backlogAtEnd)} → ${endToEnd.drained ? n(endToEnd.drainS, ' s') : 'not drained'}`,
+      '≤ 5 s',
+      endToEnd.drained && endToEnd.drainS <= 5,
+    ]);
   }
   if (reject) {
-    rows.push([`Rejections: 429 CONCURRENCY_LIMIT, ${reject.connections} connections, ${reject.seconds} s`, n(reject.perSec, '/s'), '≥ 3,000/s', reject.perSec >= 3000 && reject.other === 0]);
-    rows.push(['CPU per rejection: api / PostgreSQL / Redis', `${n(reject.apiCpuMsPerRequest)} / ${n(reject.postgresCpuMsPerRequest)} / ${n(reject.redisCpuMsPerRequest)} ms`, '', null]);
+    rows.push([
+      `Rejections: 429 CONCURRENCY_LIMIT, ${reject.connections} connections, ${reject.seconds} s`,
+      n(reject.perSec, '/s'),
+      '≥ 3,000/s',
+      reject.perSec >= 3000 && reject.other === 0,
+    ]);
+    rows.push([
+      'CPU per rejection: api / PostgreSQL / Redis',
+      `${n(reject.apiCpuMsPerRequest)} / ${n(reject.postgresCpuMsPerRequest)} / ${n(reject.redisCpuMsPerRequest)} ms`,
+      '',
+      null,
+    ]);
     rows.push(['Machine CPU busy during the rejections', pct(reject.machineBusyShare), '', null]);
-    rows.push(['Rejection latency p50 / p99 (other answers)', `${n(reject.latencyMs.p50)} / ${n(reject.latencyMs.p99)} ms (${n(reject.other)})`, 'p99 ≤ 20 ms', reject.latencyMs.p99 !== null && reject.latencyMs.p99 <= 20]);
+    rows.push([
+      'Rejection latency p50 / p99 (other answers)',
+      `${n(reject.latencyMs.p50)} / ${n(reject.latencyMs.p99)} ms (${n(reject.other)})`,
+      'p99 ≤ 20 ms',
+      reject.latencyMs.p99 !== null && reject.latencyMs.p99 <= 20,
+    ]);
   }
   if (analytics) {
     const label = `Analytics: GET /analytics/summary?days=30 p95, ${n(analytics.rows)} executions`;
-    if (analytics.available) rows.push([label, `${n(analytics.latencyMs.p95)} ms (p50 ${n(analytics.latencyMs.p50)})`, '≤ 200 ms', analytics.latencyMs.p95 <= 200]);
+    if (analytics.available)
+      rows.push([
+        label,
+        `${n(analytics.latencyMs.p95)} ms (p50 ${n(analytics.latencyMs.p50)})`,
+        '≤ 200 ms',
+        analytics.latencyMs.p95 <= 200,
+      ]);
     else rows.push([label, `not available (${analytics.status})`, '≤ 200 ms', null]);
   }
   if (memory) {
-    for (const [name, figures] of Object.entries(memory)) rows.push([`${name} peak RSS (VmHWM)`, n(figures.peakRssMb, ' MB'), '≤ 250 MB', figures.peakRssMb === null ? null : figures.peakRssMb <= 250]);
+    for (const [name, figures] of Object.entries(memory))
+      rows.push([
+        `${name} peak RSS (VmHWM)`,
+        n(figures.peakRssMb, ' MB'),
+        '≤ 250 MB',
+        figures.peakRssMb === null ? null : figures.peakRssMb <= 250,
+      ]);
   }
   return rows;
 }

@@ -24,10 +24,16 @@ describe('access control: IDOR, mass assignment, admin rules (real api, PostgreS
     beforeAll(async () => {
       alice = await registerUser(http, 'alice');
       bob = await registerUser(http, 'bob');
-      ids.credential = (await http.post('/credentials', { name: 'a', type: 'bearer', data: { token: 'alice-token-value' } }, { token: alice.token })).body.id;
+      ids.credential = (
+        await http.post('/credentials', { name: 'a', type: 'bearer', data: { token: 'alice-token-value' } }, { token: alice.token })
+      ).body.id;
       const workflow = await http.post(
         '/workflows',
-        { name: 'alice flow', trigger: { type: 'webhook' }, steps: [{ id: 'call', type: 'http', params: { method: 'GET', url: 'https://example.com/', credentialId: ids.credential } }] },
+        {
+          name: 'alice flow',
+          trigger: { type: 'webhook' },
+          steps: [{ id: 'call', type: 'http', params: { method: 'GET', url: 'https://example.com/', credentialId: ids.credential } }],
+        },
         { token: alice.token },
       );
       ids.workflow = workflow.body.id;
@@ -47,7 +53,10 @@ describe('access control: IDOR, mass assignment, admin rules (real api, PostgreS
       ['POST /run', () => http.post('/run', { workflowId: ids.workflow, waitMs: 100 }, { token: bob.token })],
       ['GET /credentials/:id', () => http.get(`/credentials/${ids.credential}`, { token: bob.token })],
       ['PATCH /credentials/:id (name)', () => http.patch(`/credentials/${ids.credential}`, { name: 'mine now' }, { token: bob.token })],
-      ['PATCH /credentials/:id (data)', () => http.patch(`/credentials/${ids.credential}`, { data: { token: 'bobs-token' } }, { token: bob.token })],
+      [
+        'PATCH /credentials/:id (data)',
+        () => http.patch(`/credentials/${ids.credential}`, { data: { token: 'bobs-token' } }, { token: bob.token }),
+      ],
       ['DELETE /credentials/:id', () => http.delete(`/credentials/${ids.credential}`, { token: bob.token })],
       ['GET /executions/:id', () => http.get(`/executions/${ids.execution}`, { token: bob.token })],
       ['POST /executions/:id/cancel', () => http.post(`/executions/${ids.execution}/cancel`, undefined, { token: bob.token })],
@@ -64,7 +73,12 @@ describe('access control: IDOR, mass assignment, admin rules (real api, PostgreS
     it("B's lists never show A's rows, even filtered by A's ids", async () => {
       for (const path of ['/workflows', '/credentials', '/executions', '/api-keys', `/executions?workflowId=${ids.workflow}`]) {
         const response = await http.get(path, { token: bob.token });
-        expect({ path, status: response.status, total: response.body.total, items: response.body.items }).toEqual({ path, status: 200, total: 0, items: [] });
+        expect({ path, status: response.status, total: response.body.total, items: response.body.items }).toEqual({
+          path,
+          status: 200,
+          total: 0,
+          items: [],
+        });
       }
     });
 
@@ -74,7 +88,9 @@ describe('access control: IDOR, mass assignment, admin rules (real api, PostgreS
       expect((await http.get(`/credentials/${ids.credential}`, { token: alice.token })).body.name).toBe('a');
       expect((await http.get(`/executions/${ids.execution}`, { token: alice.token })).body.status).toBe('queued');
       expect((await http.get('/users/me', { apiKey: aliceKey })).body.id).toBe(alice.id);
-      const [credential] = await sql<{ owner_id: string }>(stack.database.url, 'SELECT owner_id FROM credentials WHERE id = $1', [ids.credential]);
+      const [credential] = await sql<{ owner_id: string }>(stack.database.url, 'SELECT owner_id FROM credentials WHERE id = $1', [
+        ids.credential,
+      ]);
       expect(credential.owner_id).toBe(alice.id);
     });
   });
@@ -97,10 +113,24 @@ describe('access control: IDOR, mass assignment, admin rules (real api, PostgreS
     it('an owner id in a create body is refused, not honoured', async () => {
       const victim = await registerUser(http, 'victim');
       const user = await registerUser(http, 'creator');
-      const workflow = await http.post('/workflows', { name: 'w', ownerId: victim.id, steps: [{ id: 'a', type: 'transform', params: { expression: '1' } }] }, { token: user.token });
-      const credential = await http.post('/credentials', { name: 'c', ownerId: victim.id, type: 'bearer', data: { token: 'abc' } }, { token: user.token });
+      const workflow = await http.post(
+        '/workflows',
+        { name: 'w', ownerId: victim.id, steps: [{ id: 'a', type: 'transform', params: { expression: '1' } }] },
+        { token: user.token },
+      );
+      const credential = await http.post(
+        '/credentials',
+        { name: 'c', ownerId: victim.id, type: 'bearer', data: { token: 'abc' } },
+        { token: user.token },
+      );
       expect([workflow.status, credential.status]).toEqual([400, 400]);
-      expect(await sql(stack.database.url, 'SELECT 1 FROM workflows WHERE owner_id = ANY($1) UNION ALL SELECT 1 FROM credentials WHERE owner_id = ANY($1)', [[victim.id, user.id]])).toHaveLength(0);
+      expect(
+        await sql(
+          stack.database.url,
+          'SELECT 1 FROM workflows WHERE owner_id = ANY($1) UNION ALL SELECT 1 FROM credentials WHERE owner_id = ANY($1)',
+          [[victim.id, user.id]],
+        ),
+      ).toHaveLength(0);
     });
   });
 
@@ -141,10 +171,22 @@ describe('access control: IDOR, mass assignment, admin rules (real api, PostgreS
 
     it('changes tier, role, limits, region and disabled of another user', async () => {
       const user = await registerUser(http, 'managed');
-      const change = { tier: 'pro', customLimits: { maxWorkflows: 7, dailyExecutions: null }, preferredRegion: 'eu-west-1', disabled: false, role: 'user' };
+      const change = {
+        tier: 'pro',
+        customLimits: { maxWorkflows: 7, dailyExecutions: null },
+        preferredRegion: 'eu-west-1',
+        disabled: false,
+        role: 'user',
+      };
       const response = await http.patch(`/admin/users/${user.id}`, change, { token: adminToken });
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ id: user.id, tier: 'pro', customLimits: { maxWorkflows: 7, dailyExecutions: null }, preferredRegion: 'eu-west-1', disabled: false });
+      expect(response.body).toMatchObject({
+        id: user.id,
+        tier: 'pro',
+        customLimits: { maxWorkflows: 7, dailyExecutions: null },
+        preferredRegion: 'eu-west-1',
+        disabled: false,
+      });
     });
 
     it.each([
@@ -164,25 +206,36 @@ describe('access control: IDOR, mass assignment, admin rules (real api, PostgreS
       const response = await http.patch(`/admin/users/${user.id}`, body, { token: adminToken });
       expect(response.status).toBe(400);
       expect(response.text).toContain(mention);
-      const [row] = await sql(stack.database.url, 'SELECT role, tier, custom_limits, preferred_region, disabled, email FROM users WHERE id = $1', [user.id]);
+      const [row] = await sql(
+        stack.database.url,
+        'SELECT role, tier, custom_limits, preferred_region, disabled, email FROM users WHERE id = $1',
+        [user.id],
+      );
       expect(row).toEqual({ role: 'user', tier: 'free', custom_limits: null, preferred_region: null, disabled: false, email: user.email });
     });
 
     it('an unknown user id is 404, a malformed one 400', async () => {
-      expect((await http.patch('/admin/users/00000000-0000-4000-8000-000000000000', { tier: 'pro' }, { token: adminToken })).status).toBe(404);
+      expect((await http.patch('/admin/users/00000000-0000-4000-8000-000000000000', { tier: 'pro' }, { token: adminToken })).status).toBe(
+        404,
+      );
       expect((await http.patch('/admin/users/not-a-uuid', { tier: 'pro' }, { token: adminToken })).status).toBe(400);
     });
 
-    it.each([[{ role: 'user' }], [{ tier: 'enterprise' }], [{ customLimits: { apiRequestsPerMinute: 100000 } }], [{ customLimits: null }], [{ disabled: true }]])(
-      'an admin cannot change their own account: %j → 403, nothing changed',
-      async (body) => {
-        const before = await sql(stack.database.url, 'SELECT role, tier, custom_limits, disabled FROM users WHERE id = $1', [adminId]);
-        const response = await http.patch(`/admin/users/${adminId}`, body, { token: adminToken });
-        expect(response.status).toBe(403);
-        expect(response.body.code).toBe('SELF_CHANGE_FORBIDDEN');
-        expect(await sql(stack.database.url, 'SELECT role, tier, custom_limits, disabled FROM users WHERE id = $1', [adminId])).toEqual(before);
-      },
-    );
+    it.each([
+      [{ role: 'user' }],
+      [{ tier: 'enterprise' }],
+      [{ customLimits: { apiRequestsPerMinute: 100000 } }],
+      [{ customLimits: null }],
+      [{ disabled: true }],
+    ])('an admin cannot change their own account: %j → 403, nothing changed', async (body) => {
+      const before = await sql(stack.database.url, 'SELECT role, tier, custom_limits, disabled FROM users WHERE id = $1', [adminId]);
+      const response = await http.patch(`/admin/users/${adminId}`, body, { token: adminToken });
+      expect(response.status).toBe(403);
+      expect(response.body.code).toBe('SELF_CHANGE_FORBIDDEN');
+      expect(await sql(stack.database.url, 'SELECT role, tier, custom_limits, disabled FROM users WHERE id = $1', [adminId])).toEqual(
+        before,
+      );
+    });
 
     it('an admin may still set their own preferred region', async () => {
       const response = await http.patch(`/admin/users/${adminId}`, { preferredRegion: 'eu-west-1' }, { token: adminToken });

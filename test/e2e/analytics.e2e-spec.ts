@@ -23,7 +23,9 @@ describe('analytics inside the retention window (real api, PostgreSQL)', () => {
     return response.body.id as string;
   };
   const listIds = async (owner: TestUser, query = '') =>
-    ((await http.get(`/executions?limit=100${query}`, { token: owner.token })).body.items as { id: string }[]).map((item) => item.id).sort();
+    ((await http.get(`/executions?limit=100${query}`, { token: owner.token })).body.items as { id: string }[])
+      .map((item) => item.id)
+      .sort();
 
   beforeAll(async () => {
     stack = await startStack();
@@ -75,7 +77,13 @@ describe('analytics inside the retention window (real api, PostgreSQL)', () => {
       });
       expect(body.from).toBe(`${utcDate(body.to, 6)}T00:00:00.000Z`);
       expect(Math.abs(Date.parse(body.to) - Date.now())).toBeLessThan(60_000);
-      const expected = [6, 5, 4, 3, 2, 1, 0].map((offset) => ({ date: utcDate(body.to, offset), total: 0, succeeded: 0, failed: 0, cancelled: 0 }));
+      const expected = [6, 5, 4, 3, 2, 1, 0].map((offset) => ({
+        date: utcDate(body.to, offset),
+        total: 0,
+        succeeded: 0,
+        failed: 0,
+        cancelled: 0,
+      }));
       expected[0] = { ...expected[0], total: 1, succeeded: 1 };
       expected[3] = { ...expected[3], total: 3, succeeded: 1, cancelled: 1 };
       expected[5] = { ...expected[5], total: 3, succeeded: 2, failed: 1 };
@@ -85,9 +93,21 @@ describe('analytics inside the retention window (real api, PostgreSQL)', () => {
     it('summary over 30 days takes in the 20-day-old run; days=90 is capped at the pro retention (30) and never shows the 40-day-old one', async () => {
       const thirty = (await http.get('/analytics/summary?days=30', { token: user.token })).body;
       // Durations [50, 100, 200, 300, 400, 1000]: p50 = (200 + 300) / 2 = 250; p95 at 0.95 * 5 = 4.75 → 400 + 0.75 * 600 = 850.
-      expect(thirty).toMatchObject({ days: 30, retentionDays: 30, totals: { total: 8, succeeded: 4, failed: 2, cancelled: 1 }, successRate: 0.5714, durationMs: { p50: 250, p95: 850 } });
+      expect(thirty).toMatchObject({
+        days: 30,
+        retentionDays: 30,
+        totals: { total: 8, succeeded: 4, failed: 2, cancelled: 1 },
+        successRate: 0.5714,
+        durationMs: { p50: 250, p95: 850 },
+      });
       expect(thirty.series).toHaveLength(30);
-      expect(thirty.series.find((day: { date: string }) => day.date === utcDate(thirty.to, 20))).toEqual({ date: utcDate(thirty.to, 20), total: 1, succeeded: 0, failed: 1, cancelled: 0 });
+      expect(thirty.series.find((day: { date: string }) => day.date === utcDate(thirty.to, 20))).toEqual({
+        date: utcDate(thirty.to, 20),
+        total: 1,
+        succeeded: 0,
+        failed: 1,
+        cancelled: 0,
+      });
       const capped = (await http.get('/analytics/summary?days=90', { token: user.token })).body;
       expect({ ...capped, to: undefined }).toEqual({ ...thirty, to: undefined });
     });
@@ -95,17 +115,31 @@ describe('analytics inside the retention window (real api, PostgreSQL)', () => {
     it('per workflow: the same answer for one workflow only', async () => {
       const first = (await http.get(`/analytics/workflows/${a}?days=7`, { token: user.token })).body;
       // A's finished durations [100, 200, 300, 400]: p50 = 250; p95 at 2.85 → 300 + 0.85 * 100 = 385.
-      expect(first).toMatchObject({ days: 7, retentionDays: 30, totals: { total: 6, succeeded: 3, failed: 1, cancelled: 1 }, successRate: 0.6, durationMs: { p50: 250, p95: 385 } });
+      expect(first).toMatchObject({
+        days: 7,
+        retentionDays: 30,
+        totals: { total: 6, succeeded: 3, failed: 1, cancelled: 1 },
+        successRate: 0.6,
+        durationMs: { p50: 250, p95: 385 },
+      });
       expect(first.series).toHaveLength(7);
       const second = (await http.get(`/analytics/workflows/${b}`, { token: user.token })).body;
-      expect(second).toMatchObject({ days: 7, totals: { total: 1, succeeded: 1, failed: 0, cancelled: 0 }, successRate: 1, durationMs: { p50: 1000, p95: 1000 } });
+      expect(second).toMatchObject({
+        days: 7,
+        totals: { total: 1, succeeded: 1, failed: 0, cancelled: 0 },
+        successRate: 1,
+        durationMs: { p50: 1000, p95: 1000 },
+      });
     });
 
     it("another user's workflow and an unknown one are 404; bad days are 400", async () => {
       const stranger = await registerUser(http, 'stranger');
       const theirs = await workflow(stranger);
       expect((await http.get(`/analytics/workflows/${a}`, { token: stranger.token })).status).toBe(404);
-      expect((await http.get(`/analytics/workflows/${theirs}`, { token: user.token })).body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+      expect((await http.get(`/analytics/workflows/${theirs}`, { token: user.token })).body).toMatchObject({
+        statusCode: 404,
+        code: 'NOT_FOUND',
+      });
       expect((await http.get('/analytics/workflows/00000000-0000-4000-8000-000000000000', { token: user.token })).status).toBe(404);
       expect((await http.get('/analytics/workflows/not-a-uuid', { token: user.token })).status).toBe(400);
       for (const days of ['0', '-3', '1.5', 'abc', '']) {
@@ -120,7 +154,13 @@ describe('analytics inside the retention window (real api, PostgreSQL)', () => {
   it('a user without executions gets zeros, no rate and no percentiles, and the default window of 7 days', async () => {
     const user = await registerUser(http, 'newcomer');
     const body = (await http.get('/analytics/summary', { token: user.token })).body;
-    expect(body).toMatchObject({ days: 7, retentionDays: 7, totals: { total: 0, succeeded: 0, failed: 0, cancelled: 0 }, successRate: null, durationMs: { p50: null, p95: null } });
+    expect(body).toMatchObject({
+      days: 7,
+      retentionDays: 7,
+      totals: { total: 0, succeeded: 0, failed: 0, cancelled: 0 },
+      successRate: null,
+      durationMs: { p50: null, p95: null },
+    });
     expect(body.series.map((day: { total: number }) => day.total)).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 
@@ -146,7 +186,11 @@ describe('analytics inside the retention window (real api, PostgreSQL)', () => {
     expect(await listIds(user)).toEqual([recent, tenDays].sort());
     expect((await http.get(`/executions/${tenDays}`, { token: user.token })).body).toMatchObject({ id: tenDays, status: 'failed' });
     expect((await http.get(`/executions/${fortyDays}`, { token: user.token })).status).toBe(404);
-    expect((await http.get('/analytics/summary?days=90', { token: user.token })).body).toMatchObject({ days: 30, retentionDays: 30, totals: { total: 2, succeeded: 1, failed: 1 } });
+    expect((await http.get('/analytics/summary?days=90', { token: user.token })).body).toMatchObject({
+      days: 30,
+      retentionDays: 30,
+      totals: { total: 2, succeeded: 1, failed: 1 },
+    });
 
     // A custom retention overrides the tier, here beyond the enterprise default.
     await adminPatchUser(http, user.id, { customLimits: { retentionDays: 400 } });
@@ -155,15 +199,26 @@ describe('analytics inside the retention window (real api, PostgreSQL)', () => {
     await adminPatchUser(http, user.id, { tier: 'free', customLimits: null });
     expect(await listIds(user)).toEqual([recent]);
     expect((await http.get(`/executions/${tenDays}`, { token: user.token })).status).toBe(404);
-    expect((await http.get('/analytics/summary?days=30', { token: user.token })).body).toMatchObject({ days: 7, retentionDays: 7, totals: { total: 1 } });
+    expect((await http.get('/analytics/summary?days=30', { token: user.token })).body).toMatchObject({
+      days: 7,
+      retentionDays: 7,
+      totals: { total: 1 },
+    });
     // Hidden, not yet deleted: the purge removes them (retention.e2e-spec).
     expect(await existingIds(stack.database.url, [recent, tenDays, fortyDays])).toHaveLength(3);
   });
 
   it('the migration replaced the executions indexes with covering ones (status and duration ride along for index-only scans)', async () => {
-    const indexes = await sql<{ indexname: string; indexdef: string }>(stack.database.url, `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'executions' ORDER BY indexname`);
-    expect(indexes.find((index) => index.indexname === 'ix_executions_owner_created')?.indexdef).toMatch(/\(owner_id, created_at\) INCLUDE \(status, duration_ms\)/);
-    expect(indexes.find((index) => index.indexname === 'ix_executions_workflow_created')?.indexdef).toMatch(/\(workflow_id, created_at\) INCLUDE \(owner_id, status, duration_ms\)/);
+    const indexes = await sql<{ indexname: string; indexdef: string }>(
+      stack.database.url,
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'executions' ORDER BY indexname`,
+    );
+    expect(indexes.find((index) => index.indexname === 'ix_executions_owner_created')?.indexdef).toMatch(
+      /\(owner_id, created_at\) INCLUDE \(status, duration_ms\)/,
+    );
+    expect(indexes.find((index) => index.indexname === 'ix_executions_workflow_created')?.indexdef).toMatch(
+      /\(workflow_id, created_at\) INCLUDE \(owner_id, status, duration_ms\)/,
+    );
     expect(indexes.filter((index) => /_next$/.test(index.indexname))).toEqual([]);
   });
 });

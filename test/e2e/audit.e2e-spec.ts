@@ -52,20 +52,39 @@ describe('audit log (real api, PostgreSQL)', () => {
   it('a login, a failed login, a workflow create, a credential delete, a tier change and an admin update: one row each, right actor and target', async () => {
     const user = await registerUser(http, 'audited');
 
-    const login = await http.post('/auth/login', { email: user.email, password: user.password }, { headers: { 'user-agent': 'audit-test-agent/1.0', 'x-request-id': 'audit-login-0001' } });
+    const login = await http.post(
+      '/auth/login',
+      { email: user.email, password: user.password },
+      { headers: { 'user-agent': 'audit-test-agent/1.0', 'x-request-id': 'audit-login-0001' } },
+    );
     expect(login.status).toBe(200);
     const loginRow = await only('auth.login', user.id);
-    expect(loginRow).toMatchObject({ actor_id: user.id, target_type: 'user', outcome: 'success', user_agent: 'audit-test-agent/1.0', request_id: 'audit-login-0001' });
+    expect(loginRow).toMatchObject({
+      actor_id: user.id,
+      target_type: 'user',
+      outcome: 'success',
+      user_agent: 'audit-test-agent/1.0',
+      request_id: 'audit-login-0001',
+    });
     expect(loginRow.ip).toMatch(/127\.0\.0\.1/);
 
     const wrongPassword = `wrong-${randomBytes(6).toString('hex')}`;
     expect((await http.post('/auth/login', { email: user.email, password: wrongPassword })).status).toBe(401);
     const failed = await only('auth.login_failed', user.id);
-    expect(failed).toMatchObject({ actor_id: null, target_type: 'user', outcome: 'failure', metadata: { email: user.email, reason: 'wrong_password' } });
+    expect(failed).toMatchObject({
+      actor_id: null,
+      target_type: 'user',
+      outcome: 'failure',
+      metadata: { email: user.email, reason: 'wrong_password' },
+    });
     expect(JSON.stringify(failed)).not.toContain(wrongPassword);
 
     const workflowId = await newWorkflow(user);
-    expect(await only('workflow.create', workflowId)).toMatchObject({ actor_id: user.id, target_type: 'workflow', metadata: { name: 'audited' } });
+    expect(await only('workflow.create', workflowId)).toMatchObject({
+      actor_id: user.id,
+      target_type: 'workflow',
+      metadata: { name: 'audited' },
+    });
 
     const token = `tok-${randomBytes(8).toString('hex')}`;
     const credential = await http.post('/credentials', { name: 'to delete', type: 'bearer', data: { token } }, { token: user.token });
@@ -75,11 +94,26 @@ describe('audit log (real api, PostgreSQL)', () => {
     expect(JSON.stringify(deleted)).not.toContain(token);
 
     expect((await http.patch(`/admin/users/${user.id}`, { tier: 'pro' }, { token: adminToken })).status).toBe(200);
-    expect(await only('billing.tier_change', user.id)).toMatchObject({ actor_id: adminId, target_type: 'user', metadata: { from: 'free', to: 'pro' } });
-    expect(await only('admin.user_update', user.id)).toMatchObject({ actor_id: adminId, metadata: { changes: { tier: { from: 'free', to: 'pro' } } } });
+    expect(await only('billing.tier_change', user.id)).toMatchObject({
+      actor_id: adminId,
+      target_type: 'user',
+      metadata: { from: 'free', to: 'pro' },
+    });
+    expect(await only('admin.user_update', user.id)).toMatchObject({
+      actor_id: adminId,
+      metadata: { changes: { tier: { from: 'free', to: 'pro' } } },
+    });
 
     const other = await registerUser(http, 'updated');
-    expect((await http.patch(`/admin/users/${other.id}`, { preferredRegion: 'eu-west-1', customLimits: { maxWorkflows: 3 } }, { token: adminToken })).status).toBe(200);
+    expect(
+      (
+        await http.patch(
+          `/admin/users/${other.id}`,
+          { preferredRegion: 'eu-west-1', customLimits: { maxWorkflows: 3 } },
+          { token: adminToken },
+        )
+      ).status,
+    ).toBe(200);
     expect(await only('admin.user_update', other.id)).toMatchObject({
       actor_id: adminId,
       target_type: 'user',
@@ -115,9 +149,20 @@ describe('audit log (real api, PostgreSQL)', () => {
     expect((await http.delete(`/workflows/${workflowId}`, { token: user.token })).status).toBe(204);
     expect(await only('workflow.delete', workflowId)).toMatchObject({ actor_id: user.id, metadata: { name: 'renamed' } });
 
-    const credential = await http.post('/credentials', { name: 'c', type: 'basic', data: { username: 'u', password: 'basic-secret-pw' } }, { token: user.token });
-    await http.patch(`/credentials/${credential.body.id}`, { data: { username: 'u', password: 'basic-secret-pw-2' } }, { token: user.token });
-    expect(await only('credential.create', credential.body.id)).toMatchObject({ actor_id: user.id, metadata: { name: 'c', type: 'basic' } });
+    const credential = await http.post(
+      '/credentials',
+      { name: 'c', type: 'basic', data: { username: 'u', password: 'basic-secret-pw' } },
+      { token: user.token },
+    );
+    await http.patch(
+      `/credentials/${credential.body.id}`,
+      { data: { username: 'u', password: 'basic-secret-pw-2' } },
+      { token: user.token },
+    );
+    expect(await only('credential.create', credential.body.id)).toMatchObject({
+      actor_id: user.id,
+      metadata: { name: 'c', type: 'basic' },
+    });
     expect(await only('credential.update', credential.body.id)).toMatchObject({ actor_id: user.id, metadata: { changed: ['data'] } });
 
     const key = await http.post('/api-keys', { name: 'ci' }, { token: user.token });
@@ -127,7 +172,11 @@ describe('audit log (real api, PostgreSQL)', () => {
 
     expect((await http.get('/admin/audit-logs', { token: user.token })).status).toBe(403);
     expect((await http.patch(`/admin/users/${user.id}`, { tier: 'enterprise' }, { token: user.token })).status).toBe(403);
-    const denied = await sql<AuditRow>(stack.database.url, `SELECT * FROM audit_logs WHERE action = 'admin.access_denied' AND actor_id = $1 ORDER BY at`, [user.id]);
+    const denied = await sql<AuditRow>(
+      stack.database.url,
+      `SELECT * FROM audit_logs WHERE action = 'admin.access_denied' AND actor_id = $1 ORDER BY at`,
+      [user.id],
+    );
     expect(denied.map((row) => [row.outcome, row.target_type, row.target_id])).toEqual([
       ['denied', 'route', 'GET /admin/audit-logs'],
       ['denied', 'route', 'PATCH /admin/users/:id'],
@@ -140,16 +189,28 @@ describe('audit log (real api, PostgreSQL)', () => {
 
   it('a login refused by the failed-login lockout is recorded as denied', async () => {
     const user = await registerUser(http, 'locked');
-    for (let i = 0; i < 5; i++) expect((await http.post('/auth/login', { email: user.email, password: 'wrong-password' })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await http.post('/auth/login', { email: user.email, password: 'wrong-password' })).status).toBe(401);
     expect((await http.post('/auth/login', { email: user.email, password: user.password })).status).toBe(429);
-    const failures = await sql<AuditRow>(stack.database.url, `SELECT * FROM audit_logs WHERE action = 'auth.login_failed' AND metadata->>'email' = $1 ORDER BY at`, [user.email]);
-    expect(failures.map((row) => [row.outcome, row.metadata.reason])).toEqual([...Array(5).fill(['failure', 'wrong_password']), ['denied', 'too_many_failures']]);
+    const failures = await sql<AuditRow>(
+      stack.database.url,
+      `SELECT * FROM audit_logs WHERE action = 'auth.login_failed' AND metadata->>'email' = $1 ORDER BY at`,
+      [user.email],
+    );
+    expect(failures.map((row) => [row.outcome, row.metadata.reason])).toEqual([
+      ...Array(5).fill(['failure', 'wrong_password']),
+      ['denied', 'too_many_failures'],
+    ]);
     expect(await rows('auth.login', user.id)).toHaveLength(0);
   });
 
   it('a refused self-change by an admin is recorded as denied', async () => {
     expect((await http.patch(`/admin/users/${adminId}`, { tier: 'enterprise' }, { token: adminToken })).status).toBe(403);
-    expect(await only('admin.user_update', adminId)).toMatchObject({ actor_id: adminId, outcome: 'denied', metadata: { fields: ['tier'] } });
+    expect(await only('admin.user_update', adminId)).toMatchObject({
+      actor_id: adminId,
+      outcome: 'denied',
+      metadata: { fields: ['tier'] },
+    });
   });
 
   it('the row is written in the transaction of the change: if it cannot be written, the change does not happen', async () => {
@@ -159,7 +220,10 @@ describe('audit log (real api, PostgreSQL)', () => {
       `CREATE FUNCTION fail_audit_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN IF NEW.metadata->>'name' = 'audit-must-fail' THEN RAISE EXCEPTION 'audit insert refused by test'; END IF; RETURN NEW; END $$`,
     );
-    await sql(stack.database.url, `CREATE TRIGGER tr_fail_audit_for_test BEFORE INSERT ON audit_logs FOR EACH ROW EXECUTE FUNCTION fail_audit_for_test()`);
+    await sql(
+      stack.database.url,
+      `CREATE TRIGGER tr_fail_audit_for_test BEFORE INSERT ON audit_logs FOR EACH ROW EXECUTE FUNCTION fail_audit_for_test()`,
+    );
     try {
       const response = await http.post('/workflows', { name: 'audit-must-fail', steps: STEPS }, { token: user.token });
       expect(response.status).toBe(500);
@@ -172,7 +236,9 @@ describe('audit log (real api, PostgreSQL)', () => {
     // And a change that is refused leaves no success row behind.
     for (let i = 0; i < 5; i++) await newWorkflow(user);
     expect((await http.post('/workflows', { name: 'sixth', steps: STEPS }, { token: user.token })).body.code).toBe('WORKFLOW_LIMIT');
-    expect(await sql(stack.database.url, `SELECT 1 FROM audit_logs WHERE action = 'workflow.create' AND actor_id = $1`, [user.id])).toHaveLength(5);
+    expect(
+      await sql(stack.database.url, `SELECT 1 FROM audit_logs WHERE action = 'workflow.create' AND actor_id = $1`, [user.id]),
+    ).toHaveLength(5);
   });
 
   it('GET /admin/audit-logs filters by actor, action and time, and pages', async () => {
@@ -184,7 +250,13 @@ describe('audit log (real api, PostgreSQL)', () => {
     const mine = await http.get(`/admin/audit-logs?actorId=${user.id}`, { token: adminToken });
     expect(mine.status).toBe(200);
     expect(mine.body).toMatchObject({ total: 5, page: 1, limit: 20 });
-    expect(mine.body.items.map((item: { action: string }) => item.action)).toEqual(['auth.login', 'workflow.create', 'workflow.create', 'workflow.create', 'auth.register']);
+    expect(mine.body.items.map((item: { action: string }) => item.action)).toEqual([
+      'auth.login',
+      'workflow.create',
+      'workflow.create',
+      'workflow.create',
+      'auth.register',
+    ]);
     expect(mine.body.items[0]).toEqual({
       id: expect.any(String),
       at: expect.any(String),
@@ -203,15 +275,24 @@ describe('audit log (real api, PostgreSQL)', () => {
     expect(creates.body).toMatchObject({ total: 3, page: 2, limit: 2 });
     expect(creates.body.items).toHaveLength(1);
 
-    const window = await http.get(`/admin/audit-logs?actorId=${user.id}&from=${encodeURIComponent(before)}&to=${encodeURIComponent(new Date(Date.now() + 60000).toISOString())}`, { token: adminToken });
+    const window = await http.get(
+      `/admin/audit-logs?actorId=${user.id}&from=${encodeURIComponent(before)}&to=${encodeURIComponent(new Date(Date.now() + 60000).toISOString())}`,
+      { token: adminToken },
+    );
     expect(window.body.total).toBe(5);
-    const future = await http.get(`/admin/audit-logs?actorId=${user.id}&from=${encodeURIComponent(new Date(Date.now() + 60000).toISOString())}`, { token: adminToken });
+    const future = await http.get(
+      `/admin/audit-logs?actorId=${user.id}&from=${encodeURIComponent(new Date(Date.now() + 60000).toISOString())}`,
+      { token: adminToken },
+    );
     expect(future.body.total).toBe(0);
     const past = await http.get(`/admin/audit-logs?actorId=${user.id}&to=${encodeURIComponent(before)}`, { token: adminToken });
     expect(past.body.total).toBe(0);
 
     for (const query of ['actorId=nope', 'action=DROP%20TABLE', 'from=yesterday', 'limit=1000', 'sort=at']) {
-      expect({ query, status: (await http.get(`/admin/audit-logs?${query}`, { token: adminToken })).status }).toEqual({ query, status: 400 });
+      expect({ query, status: (await http.get(`/admin/audit-logs?${query}`, { token: adminToken })).status }).toEqual({
+        query,
+        status: 400,
+      });
     }
   });
 
@@ -230,7 +311,9 @@ describe('audit log (real api, PostgreSQL)', () => {
 
     it('DELETE succeeds only for rows older than AUDIT_RETENTION_DAYS, which the api stored at boot (and that change is itself audited)', async () => {
       expect(await asApp('SELECT retention_days FROM audit_log_settings')).toEqual([{ retention_days: 30 }]);
-      expect(await asApp(`SELECT metadata FROM audit_logs WHERE action = 'audit.retention_change'`)).toEqual([{ metadata: { from: 365, to: 30 } }]);
+      expect(await asApp(`SELECT metadata FROM audit_logs WHERE action = 'audit.retention_change'`)).toEqual([
+        { metadata: { from: 365, to: 30 } },
+      ]);
 
       const [old] = await asApp(`INSERT INTO audit_logs (action, at) VALUES ('auth.login', now() - interval '31 days') RETURNING id`);
       const [young] = await asApp(`INSERT INTO audit_logs (action, at) VALUES ('auth.login', now() - interval '29 days') RETURNING id`);
@@ -239,8 +322,10 @@ describe('audit log (real api, PostgreSQL)', () => {
       expect(await asApp('SELECT id FROM audit_logs WHERE id = $1', [young.id])).toHaveLength(1);
     });
 
-    it('the retention purge (npm run cli -- purge, and the workers\' scheduled job) removes exactly the rows past the window, in batches', async () => {
-      const old = await asApp(`INSERT INTO audit_logs (action, at) SELECT 'auth.login', now() - interval '40 days' FROM generate_series(1, 3) RETURNING id`);
+    it("the retention purge (npm run cli -- purge, and the workers' scheduled job) removes exactly the rows past the window, in batches", async () => {
+      const old = await asApp(
+        `INSERT INTO audit_logs (action, at) SELECT 'auth.login', now() - interval '40 days' FROM generate_series(1, 3) RETURNING id`,
+      );
       const [young] = await asApp(`INSERT INTO audit_logs (action, at) VALUES ('auth.login', now() - interval '10 days') RETURNING id`);
       const before = (await asApp('SELECT count(*)::int AS count FROM audit_logs'))[0].count as number;
       const { code, output } = await runCli({ ...stack.env, RETENTION_BATCH_SIZE: '2' }, ['purge']);

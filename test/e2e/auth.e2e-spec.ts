@@ -19,7 +19,14 @@ describe('auth, users and api keys (real PostgreSQL and Redis)', () => {
     const token = await loginAs(api.http, user.email, user.password);
     const me = await api.http.get('/users/me', { token });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ id: user.id, email: user.email, role: 'user', tier: 'free', preferredRegion: null, customLimits: null });
+    expect(me.body).toMatchObject({
+      id: user.id,
+      email: user.email,
+      role: 'user',
+      tier: 'free',
+      preferredRegion: null,
+      customLimits: null,
+    });
     expect(me.body).not.toHaveProperty('passwordHash');
     expect(me.headers.get('cache-control')).toContain('no-store');
   });
@@ -53,20 +60,32 @@ describe('auth, users and api keys (real PostgreSQL and Redis)', () => {
         () => {
           const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
           const now = Math.floor(Date.now() / 1000);
-          const body = Buffer.from(JSON.stringify({ ...claims(), iss: 'flowline', aud: 'flowline-api', iat: now, exp: now + 600 })).toString('base64url');
+          const body = Buffer.from(
+            JSON.stringify({ ...claims(), iss: 'flowline', aud: 'flowline-api', iat: now, exp: now + 600 }),
+          ).toString('base64url');
           return `${header}.${body}.`;
         },
       ],
       ['wrong secret', () => sign(claims(), 'another-secret-another-secret-another-secret', valid)],
       ['HS512 when HS256 is pinned', () => sign(claims(), TEST_JWT_SECRET, { ...valid, algorithm: 'HS512' })],
-      ['expired', () => sign({ ...claims(), iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }, TEST_JWT_SECRET, { algorithm: 'HS256', issuer: 'flowline', audience: 'flowline-api' })],
+      [
+        'expired',
+        () =>
+          sign({ ...claims(), iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }, TEST_JWT_SECRET, {
+            algorithm: 'HS256',
+            issuer: 'flowline',
+            audience: 'flowline-api',
+          }),
+      ],
       ['wrong issuer', () => sign(claims(), TEST_JWT_SECRET, { ...valid, issuer: 'someone-else' })],
       ['wrong audience', () => sign(claims(), TEST_JWT_SECRET, { ...valid, audience: 'another-api' })],
       [
         'tampered payload',
         () => {
           const [header, , signature] = sign(claims(), TEST_JWT_SECRET, valid).split('.');
-          const forged = Buffer.from(JSON.stringify({ ...claims(), role: 'admin', iss: 'flowline', aud: 'flowline-api', exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+          const forged = Buffer.from(
+            JSON.stringify({ ...claims(), role: 'admin', iss: 'flowline', aud: 'flowline-api', exp: Math.floor(Date.now() / 1000) + 600 }),
+          ).toString('base64url');
           return `${header}.${forged}.${signature}`;
         },
       ],
@@ -119,18 +138,20 @@ describe('auth, users and api keys (real PostgreSQL and Redis)', () => {
   });
 
   describe('bad input gets a clear 4xx and changes nothing', () => {
-    it.each([['role', 'admin'], ['tier', 'enterprise'], ['customLimits', { maxConcurrentJobs: 1000 }], ['id', '00000000-0000-4000-8000-000000000000']])(
-      'PATCH /users/me with %s → 400',
-      async (field, value) => {
-        const user = await registerUser(api.http);
-        const response = await api.http.patch('/users/me', { name: 'New name', [field]: value }, { token: user.token });
-        expect(response.status).toBe(400);
-        expect(response.body.code).toBe('VALIDATION_FAILED');
-        expect(response.body.message).toContain(field);
-        const me = await api.http.get('/users/me', { token: user.token });
-        expect(me.body).toMatchObject({ id: user.id, role: 'user', tier: 'free', customLimits: null, name: 'user' });
-      },
-    );
+    it.each([
+      ['role', 'admin'],
+      ['tier', 'enterprise'],
+      ['customLimits', { maxConcurrentJobs: 1000 }],
+      ['id', '00000000-0000-4000-8000-000000000000'],
+    ])('PATCH /users/me with %s → 400', async (field, value) => {
+      const user = await registerUser(api.http);
+      const response = await api.http.patch('/users/me', { name: 'New name', [field]: value }, { token: user.token });
+      expect(response.status).toBe(400);
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+      expect(response.body.message).toContain(field);
+      const me = await api.http.get('/users/me', { token: user.token });
+      expect(me.body).toMatchObject({ id: user.id, role: 'user', tier: 'free', customLimits: null, name: 'user' });
+    });
 
     it('PATCH /users/me changes name and preferred region, and refuses an unknown region', async () => {
       const user = await registerUser(api.http);
@@ -170,14 +191,20 @@ describe('auth, users and api keys (real PostgreSQL and Redis)', () => {
     });
 
     it('malformed JSON → 400', async () => {
-      const response = await api.http.post('/auth/register', undefined, { raw: '{"email": "a@b.c", ', headers: { 'content-type': 'application/json' } });
+      const response = await api.http.post('/auth/register', undefined, {
+        raw: '{"email": "a@b.c", ',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'INVALID_JSON' });
       expect(response.text).not.toMatch(/SyntaxError|at JSON|position/);
     });
 
     it('a body that is not JSON → 415', async () => {
-      const response = await api.http.post('/auth/register', undefined, { raw: 'email=a@b.c', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const response = await api.http.post('/auth/register', undefined, {
+        raw: 'email=a@b.c',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(response.status).toBe(415);
     });
 
@@ -200,7 +227,8 @@ describe('auth, users and api keys (real PostgreSQL and Redis)', () => {
 
     it('too many failures for an email → 429 with Retry-After; the window ends on its own', async () => {
       const user = await registerUser(api.http);
-      for (let i = 0; i < 3; i++) expect((await api.http.post('/auth/login', { email: user.email, password: 'wrong-password' })).status).toBe(401);
+      for (let i = 0; i < 3; i++)
+        expect((await api.http.post('/auth/login', { email: user.email, password: 'wrong-password' })).status).toBe(401);
       const blocked = await api.http.post('/auth/login', { email: user.email, password: user.password });
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);

@@ -104,7 +104,11 @@ describe('billing with Stripe (a local double plays the Stripe API; webhooks sig
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ tier: 'pro', changed: false, pendingTier: 'enterprise' });
     const [update] = stripeApi.callsTo('POST', `/v1/subscriptions/${subscription}`);
-    expect(update.form).toMatchObject({ 'items[0][id]': `si_${subscription}`, 'items[0][price]': STRIPE_TEST.priceEnterprise, payment_behavior: 'pending_if_incomplete' });
+    expect(update.form).toMatchObject({
+      'items[0][id]': `si_${subscription}`,
+      'items[0][price]': STRIPE_TEST.priceEnterprise,
+      payment_behavior: 'pending_if_incomplete',
+    });
     expect((await subscriptionOf(user)).tier).toBe('pro');
     expect(await sql(stack.database.url, `SELECT 1 FROM users WHERE id = $1 AND tier = 'enterprise'`, [user.id])).toEqual([]);
   });
@@ -113,13 +117,24 @@ describe('billing with Stripe (a local double plays the Stripe API; webhooks sig
     const user = await registerUser(http, 'webhook');
     const handles = ids();
     const periodEnd = nowSeconds() + 30 * 86400;
-    const event = stripeEvent('customer.subscription.updated', subscriptionObject({ ...handles, price: STRIPE_TEST.pricePro, userId: user.id, periodEnd }));
+    const event = stripeEvent(
+      'customer.subscription.updated',
+      subscriptionObject({ ...handles, price: STRIPE_TEST.pricePro, userId: user.id, periodEnd }),
+    );
 
     const first = await sendStripeEvent(http, event);
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ received: true, outcome: 'applied' });
-    expect(await subscriptionOf(user)).toMatchObject({ tier: 'pro', status: 'active', provider: 'stripe', currentPeriodEnd: new Date(periodEnd * 1000).toISOString(), limits: { maxWorkflows: 50 } });
-    expect(await changesOf(user.id)).toEqual([{ actor_type: 'provider', from_tier: 'free', to_tier: 'pro', to_status: 'active', provider_event_id: event.id }]);
+    expect(await subscriptionOf(user)).toMatchObject({
+      tier: 'pro',
+      status: 'active',
+      provider: 'stripe',
+      currentPeriodEnd: new Date(periodEnd * 1000).toISOString(),
+      limits: { maxWorkflows: 50 },
+    });
+    expect(await changesOf(user.id)).toEqual([
+      { actor_type: 'provider', from_tier: 'free', to_tier: 'pro', to_status: 'active', provider_event_id: event.id },
+    ]);
 
     const replay = await sendStripeEvent(http, event);
     expect(replay.status).toBe(200);
@@ -129,19 +144,30 @@ describe('billing with Stripe (a local double plays the Stripe API; webhooks sig
 
   it('the same event sent 10 times in parallel is applied once', async () => {
     const user = await registerUser(http, 'parallel');
-    const event = stripeEvent('customer.subscription.updated', subscriptionObject({ ...ids(), price: STRIPE_TEST.priceEnterprise, userId: user.id }));
+    const event = stripeEvent(
+      'customer.subscription.updated',
+      subscriptionObject({ ...ids(), price: STRIPE_TEST.priceEnterprise, userId: user.id }),
+    );
     const responses = await Promise.all(Array.from({ length: 10 }, () => sendStripeEvent(http, event)));
     expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
     expect(responses.map((response) => response.body.outcome).sort()).toEqual(['applied', ...Array(9).fill('duplicate')]);
     expect(await changesOf(user.id)).toHaveLength(1);
-    expect(await sql(stack.database.url, 'SELECT outcome FROM billing_events WHERE event_id = $1', [event.id])).toEqual([{ outcome: 'applied' }]);
+    expect(await sql(stack.database.url, 'SELECT outcome FROM billing_events WHERE event_id = $1', [event.id])).toEqual([
+      { outcome: 'applied' },
+    ]);
     expect((await subscriptionOf(user)).tier).toBe('enterprise');
   });
 
   it('a wrong secret, a changed body, a 10-minute-old timestamp or no signature: 400 and nothing changes', async () => {
     const user = await registerUser(http, 'forged');
-    const event = stripeEvent('customer.subscription.updated', subscriptionObject({ ...ids(), price: STRIPE_TEST.priceEnterprise, userId: user.id }));
-    const tampered = JSON.stringify({ ...event, data: { object: { ...event.data.object, metadata: { userId: user.id, note: 'changed' } } } });
+    const event = stripeEvent(
+      'customer.subscription.updated',
+      subscriptionObject({ ...ids(), price: STRIPE_TEST.priceEnterprise, userId: user.id }),
+    );
+    const tampered = JSON.stringify({
+      ...event,
+      data: { object: { ...event.data.object, metadata: { userId: user.id, note: 'changed' } } },
+    });
     const attempts = {
       wrongSecret: await sendStripeEvent(http, event, { secret: 'whsec_test_only_but_wrong' }),
       changedBody: await sendStripeEvent(http, event, { body: tampered }),
@@ -165,13 +191,22 @@ describe('billing with Stripe (a local double plays the Stripe API; webhooks sig
 
   it('customer.subscription.deleted returns the user to free and deactivates workflows over the free limit', async () => {
     const { user, customer, subscription } = await subscribedUser(STRIPE_TEST.pricePro, 'deleted');
-    for (let i = 0; i < 6; i++) expect((await http.post('/workflows', { name: `d${i}`, steps: QUICK }, { token: user.token })).status).toBe(201);
-    const deleted = stripeEvent('customer.subscription.deleted', subscriptionObject({ subscription, customer, price: STRIPE_TEST.pricePro, userId: user.id, status: 'canceled' }), nowSeconds() + 1);
+    for (let i = 0; i < 6; i++)
+      expect((await http.post('/workflows', { name: `d${i}`, steps: QUICK }, { token: user.token })).status).toBe(201);
+    const deleted = stripeEvent(
+      'customer.subscription.deleted',
+      subscriptionObject({ subscription, customer, price: STRIPE_TEST.pricePro, userId: user.id, status: 'canceled' }),
+      nowSeconds() + 1,
+    );
     expect((await sendStripeEvent(http, deleted)).body.outcome).toBe('applied');
     expect(await subscriptionOf(user)).toMatchObject({ tier: 'free', status: 'canceled', limits: { maxWorkflows: 5 } });
     const list = (await http.get('/workflows?limit=100', { token: user.token })).body.items as { name: string; active: boolean }[];
     expect(list.filter((workflow) => !workflow.active).map((workflow) => workflow.name)).toEqual(['d5']);
-    const [row] = await sql<{ deactivated_workflows: { name: string }[] }>(stack.database.url, 'SELECT deactivated_workflows FROM subscription_changes WHERE provider_event_id = $1', [deleted.id]);
+    const [row] = await sql<{ deactivated_workflows: { name: string }[] }>(
+      stack.database.url,
+      'SELECT deactivated_workflows FROM subscription_changes WHERE provider_event_id = $1',
+      [deleted.id],
+    );
     expect(row.deactivated_workflows.map((workflow) => workflow.name)).toEqual(['d5']);
   });
 
@@ -179,12 +214,24 @@ describe('billing with Stripe (a local double plays the Stripe API; webhooks sig
     const user = await registerUser(http, 'ordering');
     const handles = ids();
     const now = nowSeconds();
-    const newer = stripeEvent('customer.subscription.updated', subscriptionObject({ ...handles, price: STRIPE_TEST.priceEnterprise, userId: user.id }), now);
-    const older = stripeEvent('customer.subscription.updated', subscriptionObject({ ...handles, price: STRIPE_TEST.pricePro, userId: user.id }), now - 60);
+    const newer = stripeEvent(
+      'customer.subscription.updated',
+      subscriptionObject({ ...handles, price: STRIPE_TEST.priceEnterprise, userId: user.id }),
+      now,
+    );
+    const older = stripeEvent(
+      'customer.subscription.updated',
+      subscriptionObject({ ...handles, price: STRIPE_TEST.pricePro, userId: user.id }),
+      now - 60,
+    );
     expect((await sendStripeEvent(http, newer)).body.outcome).toBe('applied');
     expect((await sendStripeEvent(http, older)).body.outcome).toBe('stale');
     expect((await subscriptionOf(user)).tier).toBe('enterprise');
-    const olderDelete = stripeEvent('customer.subscription.deleted', subscriptionObject({ ...handles, price: STRIPE_TEST.priceEnterprise, userId: user.id, status: 'canceled' }), now - 30);
+    const olderDelete = stripeEvent(
+      'customer.subscription.deleted',
+      subscriptionObject({ ...handles, price: STRIPE_TEST.priceEnterprise, userId: user.id, status: 'canceled' }),
+      now - 30,
+    );
     expect((await sendStripeEvent(http, olderDelete)).body.outcome).toBe('stale');
     expect(await subscriptionOf(user)).toMatchObject({ tier: 'enterprise', status: 'active' });
   });
@@ -192,12 +239,25 @@ describe('billing with Stripe (a local double plays the Stripe API; webhooks sig
   it('a paid checkout.session.completed applies its tier and links the customer; later events without metadata find the user by customer id', async () => {
     const user = await registerUser(http, 'by-customer');
     const handles = ids();
-    const session = { id: 'cs_test_done', object: 'checkout.session', mode: 'subscription', payment_status: 'paid', client_reference_id: user.id, customer: handles.customer, subscription: handles.subscription, metadata: { userId: user.id, tier: 'pro' } };
+    const session = {
+      id: 'cs_test_done',
+      object: 'checkout.session',
+      mode: 'subscription',
+      payment_status: 'paid',
+      client_reference_id: user.id,
+      customer: handles.customer,
+      subscription: handles.subscription,
+      metadata: { userId: user.id, tier: 'pro' },
+    };
     const completed = stripeEvent('checkout.session.completed', session);
     expect((await sendStripeEvent(http, completed)).body.outcome).toBe('applied');
     expect((await subscriptionOf(user)).tier).toBe('pro');
 
-    const anonymous = stripeEvent('customer.subscription.updated', subscriptionObject({ ...handles, price: STRIPE_TEST.priceEnterprise }), nowSeconds() + 1);
+    const anonymous = stripeEvent(
+      'customer.subscription.updated',
+      subscriptionObject({ ...handles, price: STRIPE_TEST.priceEnterprise }),
+      nowSeconds() + 1,
+    );
     expect((await sendStripeEvent(http, anonymous)).body.outcome).toBe('applied');
     expect((await subscriptionOf(user)).tier).toBe('enterprise');
 
@@ -209,15 +269,28 @@ describe('billing with Stripe (a local double plays the Stripe API; webhooks sig
     const user = await registerUser(http, 'past-due');
     const handles = ids();
     const periodEnd = nowSeconds() + 8;
-    const active = stripeEvent('customer.subscription.updated', subscriptionObject({ ...handles, price: STRIPE_TEST.pricePro, userId: user.id, periodEnd }));
+    const active = stripeEvent(
+      'customer.subscription.updated',
+      subscriptionObject({ ...handles, price: STRIPE_TEST.pricePro, userId: user.id, periodEnd }),
+    );
     expect((await sendStripeEvent(http, active)).body.outcome).toBe('applied');
 
-    const invoice = { id: 'in_test_failed', object: 'invoice', customer: handles.customer, parent: { type: 'subscription_details', subscription_details: { subscription: handles.subscription, metadata: { userId: user.id } } } };
+    const invoice = {
+      id: 'in_test_failed',
+      object: 'invoice',
+      customer: handles.customer,
+      parent: { type: 'subscription_details', subscription_details: { subscription: handles.subscription, metadata: { userId: user.id } } },
+    };
     const failed = stripeEvent('invoice.payment_failed', invoice);
     expect((await sendStripeEvent(http, failed)).body.outcome).toBe('applied');
     expect(await subscriptionOf(user)).toMatchObject({ tier: 'pro', status: 'past_due', limits: { maxConcurrentJobs: 10 } });
 
-    const ended = await eventually(() => subscriptionOf(user), (view) => view.tier === 'free', 30000, 250);
+    const ended = await eventually(
+      () => subscriptionOf(user),
+      (view) => view.tier === 'free',
+      30000,
+      250,
+    );
     expect(ended).toMatchObject({ tier: 'free', status: 'canceled' });
     expect((await changesOf(user.id)).map((row) => [row.actor_type, row.to_tier, row.to_status])).toEqual([
       ['provider', 'pro', 'active'],
@@ -235,7 +308,11 @@ describe('billing with Stripe (a local double plays the Stripe API; webhooks sig
     expect(cancel.form).toEqual({ cancel_at_period_end: 'true' });
     expect((await subscriptionOf(user)).tier).toBe('pro');
 
-    const end = stripeEvent('customer.subscription.deleted', subscriptionObject({ subscription, customer, price: STRIPE_TEST.pricePro, userId: user.id, status: 'canceled' }), nowSeconds() + 1);
+    const end = stripeEvent(
+      'customer.subscription.deleted',
+      subscriptionObject({ subscription, customer, price: STRIPE_TEST.pricePro, userId: user.id, status: 'canceled' }),
+      nowSeconds() + 1,
+    );
     expect((await sendStripeEvent(http, end)).body.outcome).toBe('applied');
     expect(await subscriptionOf(user)).toMatchObject({ tier: 'free', status: 'canceled' });
   });
@@ -244,7 +321,9 @@ describe('billing with Stripe (a local double plays the Stripe API; webhooks sig
     const user = await registerUser(http, 'granted');
     await adminPatchUser(http, user.id, { tier: 'enterprise' });
     expect((await subscriptionOf(user)).tier).toBe('enterprise');
-    expect((await changesOf(user.id)).map((row) => [row.actor_type, row.from_tier, row.to_tier])).toEqual([['admin', 'free', 'enterprise']]);
+    expect((await changesOf(user.id)).map((row) => [row.actor_type, row.from_tier, row.to_tier])).toEqual([
+      ['admin', 'free', 'enterprise'],
+    ]);
     // Without a Stripe subscription, going down costs nothing and applies at once.
     const lower = await http.post('/billing/upgrade?tier=pro', undefined, { token: user.token });
     expect(lower.body).toMatchObject({ tier: 'pro', changed: true, previousTier: 'enterprise' });

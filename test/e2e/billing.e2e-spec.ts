@@ -20,13 +20,22 @@ describe('billing with the mock provider', () => {
   };
   const run = (owner: TestUser, workflowId: string) => http.post('/run/async', { workflowId }, { token: owner.token });
   const tiersOf = async (userId: string) =>
-    (await sql<{ user_tier: string; subscription_tier: string; status: string }>(
-      stack.database.url,
-      'SELECT u.tier AS user_tier, s.tier AS subscription_tier, s.status FROM users u JOIN subscriptions s ON s.user_id = u.id WHERE u.id = $1',
-      [userId],
-    ))[0];
+    (
+      await sql<{ user_tier: string; subscription_tier: string; status: string }>(
+        stack.database.url,
+        'SELECT u.tier AS user_tier, s.tier AS subscription_tier, s.status FROM users u JOIN subscriptions s ON s.user_id = u.id WHERE u.id = $1',
+        [userId],
+      )
+    )[0];
   const history = (userId: string) =>
-    sql<{ actor_type: string; actor_id: string | null; from_tier: string; to_tier: string; deactivated_workflows: { id: string; name: string }[]; provider_event_id: string | null }>(
+    sql<{
+      actor_type: string;
+      actor_id: string | null;
+      from_tier: string;
+      to_tier: string;
+      deactivated_workflows: { id: string; name: string }[];
+      provider_event_id: string | null;
+    }>(
       stack.database.url,
       'SELECT actor_type, actor_id, from_tier, to_tier, deactivated_workflows, provider_event_id FROM subscription_changes WHERE user_id = $1 ORDER BY created_at',
       [userId],
@@ -46,9 +55,20 @@ describe('billing with the mock provider', () => {
     const response = await http.get('/billing/plans');
     expect(response.status).toBe(200);
     expect(response.body).toEqual(
-      TIER_NAMES.map((tier) => ({ tier, name: TIERS[tier].name, priceMonthlyUsd: TIERS[tier].priceMonthlyUsd, support: TIERS[tier].support, limits: TIERS[tier].limits })),
+      TIER_NAMES.map((tier) => ({
+        tier,
+        name: TIERS[tier].name,
+        priceMonthlyUsd: TIERS[tier].priceMonthlyUsd,
+        support: TIERS[tier].support,
+        limits: TIERS[tier].limits,
+      })),
     );
-    expect(response.body[1]).toMatchObject({ tier: 'pro', priceMonthlyUsd: 29, support: 'Priority', limits: { maxWorkflows: 50, maxConcurrentJobs: 10 } });
+    expect(response.body[1]).toMatchObject({
+      tier: 'pro',
+      priceMonthlyUsd: 29,
+      support: 'Priority',
+      limits: { maxWorkflows: 50, maxConcurrentJobs: 10 },
+    });
     expect(response.body[2].limits).toMatchObject({ maxConcurrentJobs: null, maxWorkflows: null, dailyExecutions: null });
   });
 
@@ -99,14 +119,24 @@ describe('billing with the mock provider', () => {
 
     const upgraded = await http.post('/billing/upgrade?tier=pro', undefined, { token: user.token });
     expect(upgraded.status).toBe(200);
-    expect(upgraded.body).toMatchObject({ tier: 'pro', status: 'active', provider: 'mock', changed: true, previousTier: 'free', deactivatedWorkflows: [], limits: TIERS.pro.limits });
+    expect(upgraded.body).toMatchObject({
+      tier: 'pro',
+      status: 'active',
+      provider: 'mock',
+      changed: true,
+      previousTier: 'free',
+      deactivatedWorkflows: [],
+      limits: TIERS.pro.limits,
+    });
 
     const view = await http.get('/billing/subscription', { token: user.token });
     expect(view.body).toMatchObject({ tier: 'pro', limits: TIERS.pro.limits, usage: { activeJobs: 2 } });
     expect((await run(user, slow)).status).toBe(202);
     expect((await http.get('/users/me', { token: user.token })).body.tier).toBe('pro');
     expect(await tiersOf(user.id)).toEqual({ user_tier: 'pro', subscription_tier: 'pro', status: 'active' });
-    expect(await history(user.id)).toEqual([{ actor_type: 'user', actor_id: user.id, from_tier: 'free', to_tier: 'pro', deactivated_workflows: [], provider_event_id: null }]);
+    expect(await history(user.id)).toEqual([
+      { actor_type: 'user', actor_id: user.id, from_tier: 'free', to_tier: 'pro', deactivated_workflows: [], provider_event_id: null },
+    ]);
   });
 
   it('pro with 8 workflows → free: the 5 oldest stay active, the 3 newest are deactivated and listed; runs in flight finish, new runs use the free limits', async () => {
@@ -119,7 +149,13 @@ describe('billing with the mock provider', () => {
 
     const downgraded = await http.post('/billing/upgrade?tier=free', undefined, { token: user.token });
     expect(downgraded.status).toBe(200);
-    expect(downgraded.body).toMatchObject({ tier: 'free', changed: true, previousTier: 'pro', limits: TIERS.free.limits, usage: { workflows: 8, activeJobs: 3 } });
+    expect(downgraded.body).toMatchObject({
+      tier: 'free',
+      changed: true,
+      previousTier: 'pro',
+      limits: TIERS.free.limits,
+      usage: { workflows: 8, activeJobs: 3 },
+    });
     expect(downgraded.body.deactivatedWorkflows).toEqual([
       { id: ids[7], name: 'w7' },
       { id: ids[6], name: 'w6' },
@@ -127,7 +163,12 @@ describe('billing with the mock provider', () => {
     ]);
     expect(await activeByName(user)).toEqual({ w0: true, w1: true, w2: true, w3: true, w4: true, w5: false, w6: false, w7: false });
     const [change] = await history(user.id).then((rows) => rows.filter((row) => row.to_tier === 'free'));
-    expect(change).toMatchObject({ actor_type: 'user', from_tier: 'pro', to_tier: 'free', deactivated_workflows: downgraded.body.deactivatedWorkflows });
+    expect(change).toMatchObject({
+      actor_type: 'user',
+      from_tier: 'pro',
+      to_tier: 'free',
+      deactivated_workflows: downgraded.body.deactivatedWorkflows,
+    });
 
     // New admissions see the free limits at once: three runs hold slots, the free limit is two.
     const overLimit = await run(user, ids[2]);
@@ -138,7 +179,10 @@ describe('billing with the mock provider', () => {
     expect(inactive.body.code).toBe('WORKFLOW_INACTIVE');
     // ...and the runs accepted before the downgrade (one of a now inactive workflow) finish.
     const finished = await eventually(
-      () => sql<{ status: string }>(stack.database.url, 'SELECT status FROM executions WHERE id = ANY($1)', [inFlight.map((response) => response.body.executionId)]),
+      () =>
+        sql<{ status: string }>(stack.database.url, 'SELECT status FROM executions WHERE id = ANY($1)', [
+          inFlight.map((response) => response.body.executionId),
+        ]),
       (rows) => rows.every((row) => row.status === 'succeeded'),
       20000,
     );
@@ -174,7 +218,13 @@ describe('billing with the mock provider', () => {
       ['admin', 'free', 'pro'],
       ['admin', 'pro', 'free'],
     ]);
-    expect(rows[1]).toMatchObject({ actor_id: adminId, deactivated_workflows: [{ id: ids[6], name: 'a6' }, { id: ids[5], name: 'a5' }] });
+    expect(rows[1]).toMatchObject({
+      actor_id: adminId,
+      deactivated_workflows: [
+        { id: ids[6], name: 'a6' },
+        { id: ids[5], name: 'a5' },
+      ],
+    });
 
     await adminPatchUser(http, user.id, { customLimits: { maxWorkflows: 3 } });
     expect(await activeByName(user)).toEqual({ a0: true, a1: true, a2: true, a3: false, a4: false, a5: false, a6: false });
@@ -185,7 +235,11 @@ describe('billing with the mock provider', () => {
   });
 
   it('POST /billing/webhook without STRIPE_WEBHOOK_SECRET configured is 400 and changes nothing', async () => {
-    const response = await http.post('/billing/webhook', { id: 'evt_test_unsigned', type: 'customer.subscription.deleted', created: 1, data: { object: {} } }, { headers: { 'stripe-signature': 't=1,v1=00' } });
+    const response = await http.post(
+      '/billing/webhook',
+      { id: 'evt_test_unsigned', type: 'customer.subscription.deleted', created: 1, data: { object: {} } },
+      { headers: { 'stripe-signature': 't=1,v1=00' } },
+    );
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('WEBHOOK_NOT_CONFIGURED');
     expect(await sql(stack.database.url, 'SELECT 1 FROM billing_events')).toEqual([]);
@@ -194,7 +248,9 @@ describe('billing with the mock provider', () => {
   it('the subscription history is append-only', async () => {
     const user = await registerUser(http, 'append-only');
     await http.post('/billing/upgrade?tier=enterprise', undefined, { token: user.token });
-    await expect(sql(stack.database.url, `UPDATE subscription_changes SET to_tier = 'free' WHERE user_id = $1`, [user.id])).rejects.toThrow(/append-only/);
+    await expect(sql(stack.database.url, `UPDATE subscription_changes SET to_tier = 'free' WHERE user_id = $1`, [user.id])).rejects.toThrow(
+      /append-only/,
+    );
     expect((await history(user.id)).map((row) => row.to_tier)).toEqual(['enterprise']);
   });
 });

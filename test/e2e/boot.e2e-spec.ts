@@ -9,7 +9,10 @@ describe('boot with bad settings', () => {
     ['worker', { WORKER_REGION: 'mars-north-1' }, /WORKER_REGION: must be one of REGIONS/],
     ['worker', { ENCRYPTION_KEYS: undefined }, /ENCRYPTION_KEYS: is required/],
   ] as const)('%s with %j stops with a message naming the setting', async (app, overrides, message) => {
-    const process = spawnFlowline(app, { ...baseTestEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/flowline_unused' }), ...overrides });
+    const process = spawnFlowline(app, {
+      ...baseTestEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/flowline_unused' }),
+      ...overrides,
+    });
     const code = await process.exited;
     expect(code).toBe(1);
     expect(process.logs).toMatch(message);

@@ -4,9 +4,15 @@ import { HttpClient } from '../support/http-client';
 import { runCli } from '../support/processes';
 import { startStack, TestStack } from '../support/test-api';
 
-function cliWithStdin(env: Record<string, string | undefined>, args: string[], stdin: string): Promise<{ code: number | null; output: string }> {
+function cliWithStdin(
+  env: Record<string, string | undefined>,
+  args: string[],
+  stdin: string,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'main.js'), ...args], { env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'main.js'), ...args], {
+      env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -33,7 +33,11 @@ describe('credentials: encrypted at rest, injected by the worker, never shown (r
     if (response.status !== 201) throw new Error(`credential create failed: ${response.status} ${response.text}`);
     return response.body as { id: string };
   };
-  const echoStep = (credentialId: string, path = '/echo') => ({ id: 'call', type: 'http', params: { method: 'GET', url: target.url(path), credentialId } });
+  const echoStep = (credentialId: string, path = '/echo') => ({
+    id: 'call',
+    type: 'http',
+    params: { method: 'GET', url: target.url(path), credentialId },
+  });
   const createWorkflow = async (owner: TestUser, steps: unknown[]) => {
     const response = await http.post('/workflows', { name: 'uses a credential', steps }, { token: owner.token });
     if (response.status !== 201) throw new Error(`workflow create failed: ${response.status} ${response.text}`);
@@ -67,7 +71,14 @@ describe('credentials: encrypted at rest, injected by the worker, never shown (r
     const token = secret('bearer');
     const created = await http.post('/credentials', { name: 'Payments API', type: 'bearer', data: { token } }, { token: owner.token });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), name: 'Payments API', type: 'bearer', fields: ['token'], createdAt: expect.any(String), updatedAt: expect.any(String) });
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      name: 'Payments API',
+      type: 'bearer',
+      fields: ['token'],
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
 
     const stored = await row(created.body.id);
     expect(stored).toMatchObject({ owner_id: owner.id, key_id: 'v1' });
@@ -86,7 +97,11 @@ describe('credentials: encrypted at rest, injected by the worker, never shown (r
     expect((await row(created.body.id)).ciphertext.equals(stored.ciphertext)).toBe(true);
 
     const replacement = secret('header-value');
-    const replaced = await http.patch(`/credentials/${created.body.id}`, { type: 'header', data: { name: 'X-Api-Key', value: replacement } }, { token: owner.token });
+    const replaced = await http.patch(
+      `/credentials/${created.body.id}`,
+      { type: 'header', data: { name: 'X-Api-Key', value: replacement } },
+      { token: owner.token },
+    );
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ type: 'header', fields: ['name', 'value'] });
     const rewritten = await row(created.body.id);
@@ -154,7 +169,11 @@ describe('credentials: encrypted at rest, injected by the worker, never shown (r
       expect(hit.headers[name]).toBe(expected);
       expect(response.body.output.body.received[name]).toBe('[REDACTED]');
       expect(response.text).not.toContain(expected.split(' ').pop());
-      expect(JSON.stringify(await sql(stack.database.url, 'SELECT output, error FROM execution_steps WHERE execution_id = $1', [response.body.id]))).not.toContain(expected.split(' ').pop());
+      expect(
+        JSON.stringify(
+          await sql(stack.database.url, 'SELECT output, error FROM execution_steps WHERE execution_id = $1', [response.body.id]),
+        ),
+      ).not.toContain(expected.split(' ').pop());
     }
   });
 
@@ -166,8 +185,14 @@ describe('credentials: encrypted at rest, injected by the worker, never shown (r
 
     const create = await http.post('/workflows', { name: 'steal', steps: [echoStep(credential.id)] }, { token: mallory.token });
     expect(create.status).toBe(400);
-    expect(create.body.fields).toEqual([{ field: 'steps[0].params.credentialId', errors: [expect.stringContaining('no credential with this id')] }]);
-    const unknown = await http.post('/workflows', { name: 'typo', steps: [echoStep('00000000-0000-4000-8000-000000000000')] }, { token: mallory.token });
+    expect(create.body.fields).toEqual([
+      { field: 'steps[0].params.credentialId', errors: [expect.stringContaining('no credential with this id')] },
+    ]);
+    const unknown = await http.post(
+      '/workflows',
+      { name: 'typo', steps: [echoStep('00000000-0000-4000-8000-000000000000')] },
+      { token: mallory.token },
+    );
     // Someone else's credential and one that does not exist get the same answer.
     expect(unknown.body.message).toBe(create.body.message);
 
@@ -179,7 +204,10 @@ describe('credentials: encrypted at rest, injected by the worker, never shown (r
 
     // Past the API (e.g. a definition written straight into the database): the worker refuses too.
     const marker = randomBytes(6).toString('hex');
-    await sql(stack.database.url, 'UPDATE workflows SET steps = $2::jsonb WHERE id = $1', [workflowId, JSON.stringify([echoStep(credential.id, `/echo?m=${marker}`)])]);
+    await sql(stack.database.url, 'UPDATE workflows SET steps = $2::jsonb WHERE id = $1', [
+      workflowId,
+      JSON.stringify([echoStep(credential.id, `/echo?m=${marker}`)]),
+    ]);
     const response = await run(mallory, workflowId);
     expect(response.body.status).toBe('failed');
     expect(response.body.error).toContain(`credential ${credential.id} not found`);
@@ -190,7 +218,10 @@ describe('credentials: encrypted at rest, injected by the worker, never shown (r
   it('a deleted credential fails the run at that step with a clear message', async () => {
     const owner = await newUser('deleted');
     const credential = await createCredential(owner, { name: 'gone', type: 'bearer', data: { token: secret('gone') } });
-    const workflowId = await createWorkflow(owner, [echoStep(credential.id), { id: 'after', type: 'transform', params: { expression: '1' } }]);
+    const workflowId = await createWorkflow(owner, [
+      echoStep(credential.id),
+      { id: 'after', type: 'transform', params: { expression: '1' } },
+    ]);
     expect((await http.delete(`/credentials/${credential.id}`, { token: owner.token })).status).toBe(204);
     const response = await run(owner, workflowId);
     expect(response.body).toMatchObject({ status: 'failed', error: `Step "call" failed: credential ${credential.id} not found` });
@@ -204,7 +235,11 @@ describe('credentials: encrypted at rest, injected by the worker, never shown (r
       const credential = await createCredential(owner, { name: 't', type: 'bearer', data: { token } });
       const marker = randomBytes(6).toString('hex');
       const workflowId = await createWorkflow(owner, [echoStep(credential.id, `/echo?m=${marker}`)]);
-      await sql(stack.database.url, 'UPDATE credentials SET ciphertext = set_byte(ciphertext, 3, get_byte(ciphertext, 3) # 1) WHERE id = $1', [credential.id]);
+      await sql(
+        stack.database.url,
+        'UPDATE credentials SET ciphertext = set_byte(ciphertext, 3, get_byte(ciphertext, 3) # 1) WHERE id = $1',
+        [credential.id],
+      );
 
       const response = await run(owner, workflowId);
       expect(response.body).toMatchObject({ status: 'failed', error: 'Step "call" failed: credential could not be decrypted' });
@@ -231,7 +266,10 @@ describe('credentials: encrypted at rest, injected by the worker, never shown (r
            FROM credentials o WHERE (c.id, o.id) IN (($1::uuid, $2::uuid), ($2::uuid, $1::uuid))`,
         [a.id, b.id],
       );
-      for (const [owner, workflowId] of [[alice, workflowA], [bob, workflowB]] as const) {
+      for (const [owner, workflowId] of [
+        [alice, workflowA],
+        [bob, workflowB],
+      ] as const) {
         const response = await run(owner, workflowId);
         expect(response.body).toMatchObject({ status: 'failed', error: 'Step "call" failed: credential could not be decrypted' });
         expect(response.text).not.toContain(aliceToken);

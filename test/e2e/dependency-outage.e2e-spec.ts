@@ -5,7 +5,7 @@ import { FlowlineProcess, freePort, spawnFlowline, waitForHttp } from '../suppor
 import { baseTestEnv } from '../support/test-env';
 import { registerUser } from '../support/users';
 
-describe('PostgreSQL outage (a server of this test\'s own)', () => {
+describe("PostgreSQL outage (a server of this test's own)", () => {
   let postgres: OwnPostgres;
   let api: FlowlineProcess;
   let http: HttpClient;

@@ -13,7 +13,12 @@ describe('faults: admission under load, 200 parallel runs across two api process
   let http: HttpClient;
 
   const count = async (ownerId: string, statuses: string[]) =>
-    (await sql<{ n: number }>(stack.database.url, 'SELECT count(*)::int AS n FROM executions WHERE owner_id = $1 AND status = ANY($2)', [ownerId, statuses]))[0].n;
+    (
+      await sql<{ n: number }>(stack.database.url, 'SELECT count(*)::int AS n FROM executions WHERE owner_id = $1 AND status = ANY($2)', [
+        ownerId,
+        statuses,
+      ])
+    )[0].n;
   // No worker serves eu-west-1 in this stack: accepted runs hold their slots for the whole burst, however slow the machine.
   const parkedWorkflow = async (owner: TestUser) => {
     const response = await http.post('/workflows', { name: 'burst', steps: QUICK, region: 'eu-west-1' }, { token: owner.token });
@@ -21,7 +26,11 @@ describe('faults: admission under load, 200 parallel runs across two api process
     return response.body.id as string;
   };
   const burst = (owner: TestUser, workflowId: string, size = 200) =>
-    Promise.all(Array.from({ length: size }, (_, index) => (index % 2 === 0 ? http : second.http).post('/run/async', { workflowId }, { token: owner.token })));
+    Promise.all(
+      Array.from({ length: size }, (_, index) =>
+        (index % 2 === 0 ? http : second.http).post('/run/async', { workflowId }, { token: owner.token }),
+      ),
+    );
   const codes = (responses: HttpResult[]) => {
     const tally: Record<string, number> = {};
     for (const response of responses) {
@@ -49,8 +58,11 @@ describe('faults: admission under load, 200 parallel runs across two api process
       // 19 rounds of 2 use 38 of the 39 runs of the day; the 20th round gets exactly the one left.
       const expected = round < 20 ? { accepted: 2, '429 CONCURRENCY_LIMIT': 198 } : { accepted: 1, '429 DAILY_EXECUTION_LIMIT': 199 };
       expect({ round, active, ...codes(responses) }).toEqual({ round, active: expected.accepted, ...expected });
-      expect(responses.filter((response) => response.status === 429).every((response) => Number(response.headers.get('retry-after')) > 0)).toBe(true);
-      for (const response of accepted) expect((await http.post(`/executions/${response.body.executionId}/cancel`, undefined, { token: user.token })).status).toBe(200);
+      expect(
+        responses.filter((response) => response.status === 429).every((response) => Number(response.headers.get('retry-after')) > 0),
+      ).toBe(true);
+      for (const response of accepted)
+        expect((await http.post(`/executions/${response.body.executionId}/cancel`, undefined, { token: user.token })).status).toBe(200);
     }
     expect(await count(user.id, ['waiting', 'queued', 'running', 'succeeded', 'failed', 'cancelled'])).toBe(39);
     const usage = (await http.get('/billing/subscription', { token: user.token })).body.usage;

@@ -22,10 +22,12 @@ const UNLISTED: FuzzOperation[] = [
 function securityHeaderProblems(response: FuzzResponse): string[] {
   const header = (name: string) => response.headers[name];
   const problems: string[] = [];
-  if (header('strict-transport-security') !== 'max-age=31536000; includeSubDomains') problems.push(`Strict-Transport-Security: ${header('strict-transport-security')}`);
+  if (header('strict-transport-security') !== 'max-age=31536000; includeSubDomains')
+    problems.push(`Strict-Transport-Security: ${header('strict-transport-security')}`);
   if (header('x-frame-options') !== 'DENY') problems.push(`X-Frame-Options: ${header('x-frame-options')}`);
   if (header('x-content-type-options') !== 'nosniff') problems.push(`X-Content-Type-Options: ${header('x-content-type-options')}`);
-  if (!String(header('content-security-policy') ?? '').includes("default-src 'self'")) problems.push(`Content-Security-Policy: ${header('content-security-policy')}`);
+  if (!String(header('content-security-policy') ?? '').includes("default-src 'self'"))
+    problems.push(`Content-Security-Policy: ${header('content-security-policy')}`);
   if (header('x-xss-protection') !== '1; mode=block') problems.push(`X-XSS-Protection: ${header('x-xss-protection')}`);
   if (header('x-powered-by') !== undefined) problems.push('X-Powered-By present');
   return problems;
@@ -49,15 +51,32 @@ describe('faults: hostile input on every operation of /docs-json (fast-check)', 
     // No worker in this stack: runs stay queued, and no generated http step ever leaves the machine.
     const run = await http.post('/run/async', { workflowId: workflow.id }, { token: owner.token });
     const key = await http.post('/api-keys', { name: 'fuzz' }, { token: owner.token });
-    return { workflowId: workflow.id as string, hookId: hook.id as string, hookToken: hook.webhook.token as string, executionId: run.body.executionId as string, keyId: key.body.id as string, key: key.body.key as string };
+    return {
+      workflowId: workflow.id as string,
+      hookId: hook.id as string,
+      hookToken: hook.webhook.token as string,
+      executionId: run.body.executionId as string,
+      keyId: key.body.id as string,
+      key: key.body.key as string,
+    };
   };
 
   /** Everything the victim can see through the api, and their rows as an operator sees them. */
   const victimView = async () => {
     const asVictim = { token: victim.token };
-    const paths = ['/users/me', '/workflows', `/workflows/${victimIds.workflowId}`, `/workflows/${victimIds.hookId}`, '/executions', `/executions/${victimIds.executionId}`, '/api-keys', '/billing/subscription'];
+    const paths = [
+      '/users/me',
+      '/workflows',
+      `/workflows/${victimIds.workflowId}`,
+      `/workflows/${victimIds.hookId}`,
+      '/executions',
+      `/executions/${victimIds.executionId}`,
+      '/api-keys',
+      '/billing/subscription',
+    ];
     const api = await Promise.all(paths.map(async (path) => [path, (await http.get(path, asVictim)).body]));
-    const rows = async (table: string, column: string) => sql(stack.database.url, `SELECT * FROM ${table} WHERE ${column} = $1 ORDER BY id`, [victim.id]);
+    const rows = async (table: string, column: string) =>
+      sql(stack.database.url, `SELECT * FROM ${table} WHERE ${column} = $1 ORDER BY id`, [victim.id]);
     return {
       api: Object.fromEntries(api),
       users: await rows('users', 'id'),
@@ -84,7 +103,18 @@ describe('faults: hostile input on every operation of /docs-json (fast-check)', 
     expect(operations.length).toBeGreaterThan(20);
     const pools: FuzzPools = {
       // The victim's ids are in the pool: the fuzzer must get 404 for them, never their data or a change.
-      ids: [mine.workflowId, mine.hookId, mine.executionId, mine.keyId, fuzzer.id, victimIds.workflowId, victimIds.hookId, victimIds.executionId, victimIds.keyId, victim.id],
+      ids: [
+        mine.workflowId,
+        mine.hookId,
+        mine.executionId,
+        mine.keyId,
+        fuzzer.id,
+        victimIds.workflowId,
+        victimIds.hookId,
+        victimIds.executionId,
+        victimIds.keyId,
+        victim.id,
+      ],
       // Only the fuzzer's own webhook token: the victim's would legitimately start the victim's workflow.
       webhookTokens: [mine.hookToken],
       authorizations: [{ authorization: `Bearer ${fuzzer.token}` }, { 'x-api-key': mine.key }],
@@ -97,10 +127,21 @@ describe('faults: hostile input on every operation of /docs-json (fast-check)', 
     const seen = new Map<string, number>();
     const check = async (request: FuzzRequest) => {
       // POST /run waits for the result: keep generated waits short (no worker will ever answer).
-      if (request.method === 'POST' && request.path.split('?')[0] === '/run' && request.body && request.headers['content-type'] === 'application/json') {
+      if (
+        request.method === 'POST' &&
+        request.path.split('?')[0] === '/run' &&
+        request.body &&
+        request.headers['content-type'] === 'application/json'
+      ) {
         try {
           const body = JSON.parse(request.body.toString());
-          if (body && typeof body === 'object' && !Array.isArray(body) && (body.waitMs === undefined || Number.isFinite(Number(body.waitMs)))) request.body = Buffer.from(JSON.stringify({ ...body, waitMs: 200 }));
+          if (
+            body &&
+            typeof body === 'object' &&
+            !Array.isArray(body) &&
+            (body.waitMs === undefined || Number.isFinite(Number(body.waitMs)))
+          )
+            request.body = Buffer.from(JSON.stringify({ ...body, waitMs: 200 }));
         } catch {
           // not JSON: sent as generated
         }
@@ -117,7 +158,8 @@ describe('faults: hostile input on every operation of /docs-json (fast-check)', 
       seen.set(String(response.status), (seen.get(String(response.status)) ?? 0) + 1);
       if (response.status >= 500) failures.push({ request: request.label, problem: `${response.status} ${response.text.slice(0, 300)}` });
       const missing = securityHeaderProblems(response);
-      if (missing.length > 0) failures.push({ request: request.label, problem: `${response.status} without the security headers: ${missing.join(', ')}` });
+      if (missing.length > 0)
+        failures.push({ request: request.label, problem: `${response.status} without the security headers: ${missing.join(', ')}` });
     };
 
     for (const [index, operation] of operations.entries()) {
@@ -128,11 +170,21 @@ describe('faults: hostile input on every operation of /docs-json (fast-check)', 
         }),
         { numRuns: RUNS, seed: SEED + index, endOnFailure: true },
       );
-      if (!stack.api.process.running) throw new Error(`the api exited while fuzzing ${operation.method} ${operation.path}:\n${stack.api.process.logs.slice(-3000)}`);
+      if (!stack.api.process.running)
+        throw new Error(`the api exited while fuzzing ${operation.method} ${operation.path}:\n${stack.api.process.logs.slice(-3000)}`);
     }
 
     // Distinct problems, each with one request that shows it.
-    const distinct = new Map(failures.map((failure) => [`${failure.problem.slice(0, 40)} @ ${failure.request.split(/[ ?]/).slice(0, 2).join(' ').replace(/[0-9a-f-]{36}/g, ':id')}`, failure]));
+    const distinct = new Map(
+      failures.map((failure) => [
+        `${failure.problem.slice(0, 40)} @ ${failure.request
+          .split(/[ ?]/)
+          .slice(0, 2)
+          .join(' ')
+          .replace(/[0-9a-f-]{36}/g, ':id')}`,
+        failure,
+      ]),
+    );
     expect([...distinct.values()]).toEqual([]);
     expect([...seen.keys()].every((status) => Number(status) < 500)).toBe(true);
     expect(seen.get('200') ?? 0).toBeGreaterThan(0);

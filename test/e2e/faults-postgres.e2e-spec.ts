@@ -18,7 +18,10 @@ describe('faults: PostgreSQL stopped under a running api and worker (own Postgre
   };
 
   beforeAll(async () => {
-    stack = await startOwnServicesStack({ WORKER_LOCK_MS: '2000', RECONCILE_INTERVAL_MS: '1000' }, { workers: [{ WORKER_REGION: 'us-east-1', WORKER_CONCURRENCY: '1' }] });
+    stack = await startOwnServicesStack(
+      { WORKER_LOCK_MS: '2000', RECONCILE_INTERVAL_MS: '1000' },
+      { workers: [{ WORKER_REGION: 'us-east-1', WORKER_CONCURRENCY: '1' }] },
+    );
     http = stack.api.http;
   });
   afterAll(() => stack?.close());
@@ -38,13 +41,19 @@ describe('faults: PostgreSQL stopped under a running api and worker (own Postgre
       },
       { token: user.token },
     );
-    const run = async (name: string) => (await http.post('/run/async', { workflowId: created.body.id, input: { name } }, { token: user.token })).body.executionId as string;
+    const run = async (name: string) =>
+      (await http.post('/run/async', { workflowId: created.body.id, input: { name } }, { token: user.token })).body.executionId as string;
     const inFlight = await run('a');
     await eventually(
       () => sql<{ n: number }>(stack.database.url, `SELECT count(*)::int AS n FROM execution_steps WHERE execution_id = $1`, [inFlight]),
       (rows) => rows[0].n === 1,
     );
-    const firstStep = () => sql<{ started_at: Date }>(stack.database.url, `SELECT started_at FROM execution_steps WHERE execution_id = $1 AND step_id = 'first'`, [inFlight]);
+    const firstStep = () =>
+      sql<{ started_at: Date }>(
+        stack.database.url,
+        `SELECT started_at FROM execution_steps WHERE execution_id = $1 AND step_id = 'first'`,
+        [inFlight],
+      );
     const [recorded] = await firstStep();
     // The worker runs one at a time: this one waits in the queue.
     const waiting = await run('b');
@@ -69,7 +78,8 @@ describe('faults: PostgreSQL stopped under a running api and worker (own Postgre
       // The refused run left no job behind.
       expect(await queue.getJobCounts('wait', 'prioritized', 'active', 'delayed', 'completed', 'failed')).toEqual(countsBefore);
 
-      // The in-flight run cannot record its next step and the queued one cannot be claimed: both go back for a retry, neither is acknowledged.
+      // The in-flight run cannot record its next step and the queued one cannot be claimed:
+      // both go back for a retry, neither is acknowledged.
       const jobs = await eventually(
         () => Promise.all([inFlight, waiting].map((id) => queue.getJob(id))),
         (found) => found.every((job) => (job?.attemptsMade ?? 0) >= 1),
@@ -95,11 +105,17 @@ describe('faults: PostgreSQL stopped under a running api and worker (own Postgre
     expect(done.map((response) => response.body.output)).toEqual(['before a and after', 'before b and after']);
     expect(done.map((response) => response.body.status)).toEqual(['succeeded', 'succeeded']);
     for (const response of done) {
-      expect(response.body.steps.map((step: { id: string; status: string }) => `${step.id}:${step.status}`)).toEqual(['first:succeeded', 'wait:succeeded', 'last:succeeded']);
+      expect(response.body.steps.map((step: { id: string; status: string }) => `${step.id}:${step.status}`)).toEqual([
+        'first:succeeded',
+        'wait:succeeded',
+        'last:succeeded',
+      ]);
     }
     // The in-flight run resumed after its last recorded step: "first" is the record of the first delivery.
     expect(await firstStep()).toEqual([recorded]);
-    const [{ deliveries }] = await sql<{ deliveries: number }>(stack.database.url, 'SELECT deliveries FROM executions WHERE id = $1', [inFlight]);
+    const [{ deliveries }] = await sql<{ deliveries: number }>(stack.database.url, 'SELECT deliveries FROM executions WHERE id = $1', [
+      inFlight,
+    ]);
     expect(deliveries).toBeGreaterThanOrEqual(2);
     for (const id of [inFlight, waiting]) expect(await (await queue.getJob(id))?.getState()).toBe('completed');
     expect((await http.get('/users/me', { token: user.token })).status).toBe(200);

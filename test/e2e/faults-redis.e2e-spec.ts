@@ -13,7 +13,8 @@ describe('faults: Redis stopped, killed and emptied (own Redis with appendonly y
   let stack: OwnServicesStack;
   let http: HttpClient;
 
-  const status = async (id: string) => (await sql<{ status: string }>(stack.database.url, 'SELECT status FROM executions WHERE id = $1', [id]))[0]?.status;
+  const status = async (id: string) =>
+    (await sql<{ status: string }>(stack.database.url, 'SELECT status FROM executions WHERE id = $1', [id]))[0]?.status;
   const statuses = (ids: string[]) => Promise.all(ids.map(status));
   const createWorkflow = async (owner: TestUser, body: Record<string, unknown>) => {
     const response = await http.post('/workflows', { name: 'wf', steps: QUICK, ...body }, { token: owner.token });
@@ -109,12 +110,23 @@ describe('faults: Redis stopped, killed and emptied (own Redis with appendonly y
     );
     expect(again.body).toMatchObject({ status: 'succeeded', output: 'done 4' });
     expect((await http.get('/health/ready')).status).toBe(200);
-    expect((await http.get('/billing/subscription', { token: user.token })).body.usage).toMatchObject({ activeJobs: 0, executionsToday: 2 });
+    expect((await http.get('/billing/subscription', { token: user.token })).body.usage).toMatchObject({
+      activeJobs: 0,
+      executionsToday: 2,
+    });
 
     const euWorker = await stack.startWorker({ WORKER_REGION: 'eu-west-1' });
-    await eventually(() => statuses(acceptedBefore), (all) => all.every((s) => FINAL.includes(s)), 30000);
+    await eventually(
+      () => statuses(acceptedBefore),
+      (all) => all.every((s) => FINAL.includes(s)),
+      30000,
+    );
     expect(await statuses(acceptedBefore)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-    const outputs = await sql<{ output: string; deliveries: number }>(stack.database.url, 'SELECT output, deliveries FROM executions WHERE id = ANY($1) ORDER BY output', [acceptedBefore]);
+    const outputs = await sql<{ output: string; deliveries: number }>(
+      stack.database.url,
+      'SELECT output, deliveries FROM executions WHERE id = ANY($1) ORDER BY output',
+      [acceptedBefore],
+    );
     expect(outputs).toEqual([1, 2, 3].map((n) => ({ output: `done ${n}`, deliveries: 1 })));
     await euWorker.stop();
     expect(stack.apis.every((api) => api.process.running) && stack.workers[0].running).toBe(true);
@@ -139,23 +151,47 @@ describe('faults: Redis stopped, killed and emptied (own Redis with appendonly y
     const givenUp = await insertQueued('eu-west-1');
     const queue = stack.queue('eu-west-1');
     await queue.add('execute-workflow', { executionId: givenUp }, { jobId: givenUp, attempts: 1 });
-    const failer = new Worker(queue.name, async () => {
-      throw new UnrecoverableError('simulated give-up');
-    }, { connection: { host: '127.0.0.1', port: stack.redis.port, maxRetriesPerRequest: null }, prefix: String(stack.env.REDIS_KEY_PREFIX) });
+    const failer = new Worker(
+      queue.name,
+      async () => {
+        throw new UnrecoverableError('simulated give-up');
+      },
+      { connection: { host: '127.0.0.1', port: stack.redis.port, maxRetriesPerRequest: null }, prefix: String(stack.env.REDIS_KEY_PREFIX) },
+    );
     try {
-      await eventually(async () => (await queue.getJob(givenUp))?.getState(), (state) => state === 'failed', 15000);
+      await eventually(
+        async () => (await queue.getJob(givenUp))?.getState(),
+        (state) => state === 'failed',
+        15000,
+      );
     } finally {
       await failer.close();
     }
     expect(await status(givenUp)).toBe('queued');
 
-    const seen = await eventually(() => http.get(`/executions/${orphan}`, { token: owner.token }), (response) => FINAL.includes(response.body.status), 30000, 250);
-    expect(seen.body).toMatchObject({ status: 'succeeded', output: 'done 7', workerId: expect.stringContaining(`:${stack.workers[0].pid}`) });
+    const seen = await eventually(
+      () => http.get(`/executions/${orphan}`, { token: owner.token }),
+      (response) => FINAL.includes(response.body.status),
+      30000,
+      250,
+    );
+    expect(seen.body).toMatchObject({
+      status: 'succeeded',
+      output: 'done 7',
+      workerId: expect.stringContaining(`:${stack.workers[0].pid}`),
+    });
     expect(await (await stack.queue('us-east-1').getJob(orphan))?.getState()).toBe('completed');
-    const [{ deliveries }] = await sql<{ deliveries: number }>(stack.database.url, 'SELECT deliveries FROM executions WHERE id = $1', [orphan]);
+    const [{ deliveries }] = await sql<{ deliveries: number }>(stack.database.url, 'SELECT deliveries FROM executions WHERE id = $1', [
+      orphan,
+    ]);
     expect(deliveries).toBe(1);
 
-    const failed = await eventually(() => http.get(`/executions/${givenUp}`, { token: owner.token }), (response) => FINAL.includes(response.body.status), 30000, 250);
+    const failed = await eventually(
+      () => http.get(`/executions/${givenUp}`, { token: owner.token }),
+      (response) => FINAL.includes(response.body.status),
+      30000,
+      250,
+    );
     expect(failed.body).toMatchObject({ status: 'failed', error: 'The execution could not be completed by a worker' });
   }, 90000);
 
@@ -173,10 +209,19 @@ describe('faults: Redis stopped, killed and emptied (own Redis with appendonly y
     await stack.redis.startServer();
 
     // The us-east-1 worker's reconciler puts the jobs back (no eu-west-1 worker exists yet to do it at boot).
-    await eventually(async () => Promise.all(accepted.map((id) => stack.queue('eu-west-1').getJob(id))), (jobs) => jobs.every(Boolean), 30000, 250);
+    await eventually(
+      async () => Promise.all(accepted.map((id) => stack.queue('eu-west-1').getJob(id))),
+      (jobs) => jobs.every(Boolean),
+      30000,
+      250,
+    );
     expect(await statuses(accepted)).toEqual(['queued', 'queued']);
     const euWorker = await stack.startWorker({ WORKER_REGION: 'eu-west-1' });
-    await eventually(() => statuses(accepted), (all) => all.every((s) => FINAL.includes(s)), 30000);
+    await eventually(
+      () => statuses(accepted),
+      (all) => all.every((s) => FINAL.includes(s)),
+      30000,
+    );
     expect(await statuses(accepted)).toEqual(['succeeded', 'succeeded']);
     await euWorker.stop();
   }, 90000);

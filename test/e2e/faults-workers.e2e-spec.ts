@@ -22,10 +22,28 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
   let http: HttpClient;
   let target: TargetServer;
 
-  const row = async (id: string) => (await sql<ExecutionRow>(stack.database.url, 'SELECT status, worker_id, deliveries, error, finished_at FROM executions WHERE id = $1', [id]))[0];
-  const stepRows = (id: string) => sql<{ step_id: string; status: string; output: unknown }>(stack.database.url, 'SELECT step_id, status, output FROM execution_steps WHERE execution_id = $1 ORDER BY position', [id]);
+  const row = async (id: string) =>
+    (
+      await sql<ExecutionRow>(
+        stack.database.url,
+        'SELECT status, worker_id, deliveries, error, finished_at FROM executions WHERE id = $1',
+        [id],
+      )
+    )[0];
+  const stepRows = (id: string) =>
+    sql<{ step_id: string; status: string; output: unknown }>(
+      stack.database.url,
+      'SELECT step_id, status, output FROM execution_steps WHERE execution_id = $1 ORDER BY position',
+      [id],
+    );
   const activeCount = async (ownerId: string) =>
-    (await sql<{ n: number }>(stack.database.url, `SELECT count(*)::int AS n FROM executions WHERE owner_id = $1 AND status IN ('queued', 'running')`, [ownerId]))[0].n;
+    (
+      await sql<{ n: number }>(
+        stack.database.url,
+        `SELECT count(*)::int AS n FROM executions WHERE owner_id = $1 AND status IN ('queued', 'running')`,
+        [ownerId],
+      )
+    )[0].n;
   const createWorkflow = async (owner: TestUser, body: Record<string, unknown>) => {
     const response = await http.post('/workflows', { name: 'wf', ...body }, { token: owner.token });
     if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
@@ -69,9 +87,16 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
     const killed: FlowlineProcess[] = [];
     for (let delivery = 1; delivery <= 3; delivery++) {
       const worker = await stack.startWorker({ WORKER_REGION: 'eu-west-1' });
-      const claimed = await eventually(() => row(executionId), (r) => r.deliveries === delivery && r.status === 'running', 30000);
+      const claimed = await eventually(
+        () => row(executionId),
+        (r) => r.deliveries === delivery && r.status === 'running',
+        30000,
+      );
       expect(claimed.worker_id).toContain(`:${worker.pid}`);
-      await eventually(() => stepRows(executionId), (steps) => steps.length === 1);
+      await eventually(
+        () => stepRows(executionId),
+        (steps) => steps.length === 1,
+      );
       await worker.stop('SIGKILL');
       killed.push(worker);
       // While the run is unresolved it keeps its slot.
@@ -80,7 +105,11 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
     }
 
     const survivor = await stack.startWorker({ WORKER_REGION: 'eu-west-1' });
-    const failed = await eventually(() => row(executionId), (r) => FINAL.includes(r.status), 30000);
+    const failed = await eventually(
+      () => row(executionId),
+      (r) => FINAL.includes(r.status),
+      30000,
+    );
     expect(failed).toMatchObject({ status: 'failed', deliveries: 3, error: 'The execution could not be completed by a worker' });
     expect(failed.finished_at).not.toBeNull();
 
@@ -105,10 +134,24 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
 
   it('SIGTERM: in-flight runs finish within WORKER_SHUTDOWN_GRACE_MS; a run longer than that and the queued ones finish on the next worker', async () => {
     const user = await enterprise('sigterm');
-    const short = await createWorkflow(user, { steps: [{ id: 'wait', type: 'delay', params: { ms: 1500 } }, { id: 'done', type: 'transform', params: { expression: '"short"' } }] });
-    const long = await createWorkflow(user, { steps: [{ id: 'wait', type: 'delay', params: { ms: 10000 } }, { id: 'done', type: 'transform', params: { expression: '"long"' } }] });
+    const short = await createWorkflow(user, {
+      steps: [
+        { id: 'wait', type: 'delay', params: { ms: 1500 } },
+        { id: 'done', type: 'transform', params: { expression: '"short"' } },
+      ],
+    });
+    const long = await createWorkflow(user, {
+      steps: [
+        { id: 'wait', type: 'delay', params: { ms: 10000 } },
+        { id: 'done', type: 'transform', params: { expression: '"long"' } },
+      ],
+    });
     const graceMs = 6000;
-    const first = await stack.startWorker({ WORKER_REGION: 'us-east-1', WORKER_CONCURRENCY: '3', WORKER_SHUTDOWN_GRACE_MS: String(graceMs) });
+    const first = await stack.startWorker({
+      WORKER_REGION: 'us-east-1',
+      WORKER_CONCURRENCY: '3',
+      WORKER_SHUTDOWN_GRACE_MS: String(graceMs),
+    });
 
     const longRun = await runAsync(user, long);
     const inFlight = [await runAsync(user, short), await runAsync(user, short)];
@@ -126,7 +169,8 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
     // The worker waited for its in-flight runs, and no longer than the grace period (plus time to close connections).
     expect(Date.now() - stopping).toBeLessThan(graceMs + 10000);
 
-    for (const id of inFlight) expect(await row(id)).toMatchObject({ status: 'succeeded', deliveries: 1, worker_id: expect.stringContaining(`:${first.pid}`) });
+    for (const id of inFlight)
+      expect(await row(id)).toMatchObject({ status: 'succeeded', deliveries: 1, worker_id: expect.stringContaining(`:${first.pid}`) });
     // The long run was handed back to the queue when the grace period ended, not left locked to a dead worker.
     expect((await row(longRun)).status).toBe('running');
     expect(['waiting', 'prioritized']).toContain(await (await stack.queue('us-east-1').getJob(longRun))?.getState());
@@ -134,11 +178,17 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
 
     const next = await stack.startWorker({ WORKER_REGION: 'us-east-1', WORKER_CONCURRENCY: '5' });
     const all = [longRun, ...inFlight, ...queued];
-    const finished = await eventually(() => Promise.all(all.map(row)), (rows) => rows.every((r) => FINAL.includes(r.status)), 45000, 200);
+    const finished = await eventually(
+      () => Promise.all(all.map(row)),
+      (rows) => rows.every((r) => FINAL.includes(r.status)),
+      45000,
+      200,
+    );
     expect(finished.map((r) => r.status)).toEqual(all.map(() => 'succeeded'));
     expect(await row(longRun)).toMatchObject({ deliveries: 2, worker_id: expect.stringContaining(`:${next.pid}`) });
     for (const id of queued) expect(await row(id)).toMatchObject({ deliveries: 1, worker_id: expect.stringContaining(`:${next.pid}`) });
-    for (const id of all) expect((await stepRows(id)).map((step) => `${step.step_id}:${step.status}`)).toEqual(['wait:succeeded', 'done:succeeded']);
+    for (const id of all)
+      expect((await stepRows(id)).map((step) => `${step.step_id}:${step.status}`)).toEqual(['wait:succeeded', 'done:succeeded']);
     const seen = await http.get(`/executions?limit=100`, { token: user.token });
     expect(seen.body.total).toBe(6);
     expect(seen.body.items.every((item: { status: string }) => item.status === 'succeeded')).toBe(true);
@@ -157,23 +207,35 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
         ],
       });
     const expectOneRecord = async (executionId: string, waitMs: number) => {
-      const final = await eventually(() => row(executionId), (r) => FINAL.includes(r.status), 40000, 200);
+      const final = await eventually(
+        () => row(executionId),
+        (r) => FINAL.includes(r.status),
+        40000,
+        200,
+      );
       expect(final).toMatchObject({ status: 'succeeded', deliveries: 2 });
       expect((await stepRows(executionId)).map((step) => [step.step_id, step.status, step.output])).toEqual([
         ['call', 'succeeded', expect.objectContaining({ status: 200 })],
         ['wait', 'succeeded', { delayedMs: waitMs }],
         ['result', 'succeeded', 'status 200'],
       ]);
-      const [{ n }] = await sql<{ n: number }>(stack.database.url, 'SELECT count(*)::int AS n FROM executions WHERE id = $1', [executionId]);
+      const [{ n }] = await sql<{ n: number }>(stack.database.url, 'SELECT count(*)::int AS n FROM executions WHERE id = $1', [
+        executionId,
+      ]);
       expect(n).toBe(1);
       // The stale delivery finishes too, but its writes are fenced out: the final state does not change.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(await row(executionId)).toEqual(final);
     };
 
-    // As if the worker had missed its lock renewals (a long GC pause, a network partition): the stalled-job check hands the job to a worker again.
+    // As if the worker had missed its lock renewals (a long GC pause, a network partition):
+    // the stalled-job check hands the job to a worker again.
     const loseLockWhileRunning = async (executionId: string) => {
-      await eventually(() => row(executionId), (r) => r.status === 'running' && r.deliveries === 1, 20000);
+      await eventually(
+        () => row(executionId),
+        (r) => r.status === 'running' && r.deliveries === 1,
+        20000,
+      );
       const redis = stack.redis.client();
       try {
         expect(await redis.del(`${stack.env.REDIS_KEY_PREFIX}:eu-west-1-default:${executionId}:lock`)).toBe(1);
@@ -183,7 +245,10 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
     };
 
     beforeAll(async () => {
-      workers = [await stack.startWorker({ WORKER_REGION: 'eu-west-1', WORKER_CONCURRENCY: '2' }), await stack.startWorker({ WORKER_REGION: 'eu-west-1', WORKER_CONCURRENCY: '2' })];
+      workers = [
+        await stack.startWorker({ WORKER_REGION: 'eu-west-1', WORKER_CONCURRENCY: '2' }),
+        await stack.startWorker({ WORKER_REGION: 'eu-west-1', WORKER_CONCURRENCY: '2' }),
+      ];
     });
     afterAll(() => Promise.all(workers.map((worker) => worker.stop('SIGKILL'))));
 
@@ -216,7 +281,11 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
       const workflowId = await sideEffectWorkflow(user, 6000);
       const executionId = await runAsync(user, workflowId);
       await loseLockWhileRunning(executionId);
-      await eventually(() => row(executionId), (r) => r.deliveries === 2, 20000);
+      await eventually(
+        () => row(executionId),
+        (r) => r.deliveries === 2,
+        20000,
+      );
       await expectOneRecord(executionId, 6000);
       expect(workers[0].running).toBe(true);
     }, 60000);

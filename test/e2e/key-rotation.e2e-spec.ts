@@ -44,10 +44,18 @@ describe('encryption key rotation (real api, workers, CLI, PostgreSQL)', () => {
     await sql(stack.database.url, `UPDATE users SET tier = 'enterprise' WHERE id = $1`, [user.id]);
     for (let i = 0; i < 5; i++) {
       tokens.push(`rotation-token-${i}-${randomBytes(8).toString('hex')}`);
-      const created = await stack.api.http.post('/credentials', { name: `c${i}`, type: 'bearer', data: { token: tokens[i] } }, { token: user.token });
+      const created = await stack.api.http.post(
+        '/credentials',
+        { name: `c${i}`, type: 'bearer', data: { token: tokens[i] } },
+        { token: user.token },
+      );
       credentialIds.push(created.body.id);
     }
-    const steps = credentialIds.map((credentialId, i) => ({ id: `call${i}`, type: 'http', params: { method: 'GET', url: `${target.url('/ok')}?m={{ input.marker }}&i=${i}`, credentialId } }));
+    const steps = credentialIds.map((credentialId, i) => ({
+      id: `call${i}`,
+      type: 'http',
+      params: { method: 'GET', url: `${target.url('/ok')}?m={{ input.marker }}&i=${i}`, credentialId },
+    }));
     workflowId = (await stack.api.http.post('/workflows', { name: 'five credentials', steps }, { token: user.token })).body.id;
   });
 
@@ -103,7 +111,11 @@ describe('encryption key rotation (real api, workers, CLI, PostgreSQL)', () => {
     await stack.startWorker({ WORKER_REGION: 'us-east-1', ENCRYPTION_KEYS: V2 });
     expect(await runAndCollect(api.http)).toEqual(expected());
 
-    const added = await api.http.post('/credentials', { name: 'new', type: 'bearer', data: { token: 'written-under-v2' } }, { token: user.token });
+    const added = await api.http.post(
+      '/credentials',
+      { name: 'new', type: 'bearer', data: { token: 'written-under-v2' } },
+      { token: user.token },
+    );
     expect((await sql<Row>(stack.database.url, 'SELECT key_id FROM credentials WHERE id = $1', [added.body.id]))[0].key_id).toBe('v2');
   });
 

@@ -32,13 +32,19 @@ async function dumpRedis(prefix: string): Promise<{ keys: number; text: string }
         keys++;
         const type = await redis.type(key);
         const value =
-          type === 'string' ? await redis.get(key)
-          : type === 'hash' ? await redis.hgetall(key)
-          : type === 'list' ? await redis.lrange(key, 0, -1)
-          : type === 'set' ? await redis.smembers(key)
-          : type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES')
-          : type === 'stream' ? await redis.xrange(key, '-', '+')
-          : `(${type})`;
+          type === 'string'
+            ? await redis.get(key)
+            : type === 'hash'
+              ? await redis.hgetall(key)
+              : type === 'list'
+                ? await redis.lrange(key, 0, -1)
+                : type === 'set'
+                  ? await redis.smembers(key)
+                  : type === 'zset'
+                    ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+                    : type === 'stream'
+                      ? await redis.xrange(key, '-', '+')
+                      : `(${type})`;
         parts.push(`${key} ${JSON.stringify(value)}`);
       }
     } while (cursor !== '0');
@@ -49,7 +55,10 @@ async function dumpRedis(prefix: string): Promise<{ keys: number; text: string }
 }
 
 async function dumpDatabase(url: string): Promise<string> {
-  const tables = await sql<{ table_name: string }>(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+  const tables = await sql<{ table_name: string }>(
+    url,
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+  );
   const parts: string[] = [];
   for (const { table_name: table } of tables) {
     const rows = await sql<{ row: string }>(url, `SELECT row_to_json(t)::text AS row FROM "${table}" t`);
@@ -72,7 +81,10 @@ describe('log hygiene: a credential canary appears nowhere but in the encrypted 
 
   const echoHandler = (status: number) => (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
     // A careless server echoes the credential back in headers and body.
-    res.writeHead(status, { 'content-type': 'application/json', 'x-echo-auth': String(req.headers.authorization ?? req.headers['x-secret-key'] ?? '') });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'x-echo-auth': String(req.headers.authorization ?? req.headers['x-secret-key'] ?? ''),
+    });
     res.end(JSON.stringify({ received: req.headers, message: `you sent ${req.headers.authorization}` }));
   };
 
@@ -101,7 +113,10 @@ describe('log hygiene: a credential canary appears nowhere but in the encrypted 
       .route('/denied', echoHandler(401))
       .route('/slow', (_req, res) => void setTimeout(() => res.end('late'), 2000))
       .start();
-    stack = await startStack({ LOG_LEVEL: 'debug', HTTP_STEP_ALLOW_PRIVATE: 'true' }, { workers: [{ WORKER_REGION: 'us-east-1', LOG_LEVEL: 'debug' }] });
+    stack = await startStack(
+      { LOG_LEVEL: 'debug', HTTP_STEP_ALLOW_PRIVATE: 'true' },
+      { workers: [{ WORKER_REGION: 'us-east-1', LOG_LEVEL: 'debug' }] },
+    );
     http = new RecordingHttpClient(stack.api.url);
     user = await registerUser(http, 'hygiene');
     await sql(stack.database.url, `UPDATE users SET tier = 'enterprise' WHERE id = $1`, [user.id]);
@@ -125,10 +140,16 @@ describe('log hygiene: a credential canary appears nowhere but in the encrypted 
   });
 
   it('runs that use it: the target receives it (injection works), outputs show it redacted', async () => {
-    const ok = await workflow([call('bearer', 'bearer', '/echo?case=ok'), call('basic', 'basic', '/echo?case=ok'), call('header', 'header', '/echo?case=ok')]);
+    const ok = await workflow([
+      call('bearer', 'bearer', '/echo?case=ok'),
+      call('basic', 'basic', '/echo?case=ok'),
+      call('header', 'header', '/echo?case=ok'),
+    ]);
     const result = await runToEnd(ok.id);
     expect(result.status).toBe('succeeded');
-    const received = target.hits.filter((hit) => hit.url === '/echo?case=ok').map((hit) => hit.headers.authorization ?? hit.headers['x-secret-key']);
+    const received = target.hits
+      .filter((hit) => hit.url === '/echo?case=ok')
+      .map((hit) => hit.headers.authorization ?? hit.headers['x-secret-key']);
     expect(received).toEqual([`Bearer ${canary}`, `Basic ${forbidden[1]}`, canary]);
     expect(result.steps[0].output.headers['x-echo-auth']).toBe('[REDACTED]');
     expect(result.steps[0].output.body.message).toBe('you sent [REDACTED]');
@@ -138,7 +159,10 @@ describe('log hygiene: a credential canary appears nowhere but in the encrypted 
     const accepted = await http.post(`/hooks/${hooked.id}`, { order: 1 }, { headers: { 'x-webhook-token': hooked.webhook.token } });
     expect(accepted.status).toBe(202);
     executionIds.push(accepted.body.executionId);
-    await eventually(() => http.get(`/executions/${accepted.body.executionId}`, { token: user.token }), (response) => response.body.status === 'succeeded');
+    await eventually(
+      () => http.get(`/executions/${accepted.body.executionId}`, { token: user.token }),
+      (response) => response.body.status === 'succeeded',
+    );
   });
 
   it('runs that fail in every way a step can, with the secret in reach of the error', async () => {
@@ -149,8 +173,14 @@ describe('log hygiene: a credential canary appears nowhere but in the encrypted 
       // Timeout while the credential is in flight.
       [call('slow', 'header', '/slow', { timeoutMs: 200 })],
       // Later steps try to surface what the echo returned: in an error, in a URL, as the run's output.
-      [call('echo', 'bearer', '/echo?case=fail'), { id: 'leak', type: 'transform', params: { expression: '$error("leaked: " & steps.echo.output.body.message)' } }],
-      [call('echo', 'bearer', '/echo?case=fail'), { id: 'url', type: 'http', params: { method: 'GET', url: 'http://{{ steps.echo.output.body.message }}/x' } }],
+      [
+        call('echo', 'bearer', '/echo?case=fail'),
+        { id: 'leak', type: 'transform', params: { expression: '$error("leaked: " & steps.echo.output.body.message)' } },
+      ],
+      [
+        call('echo', 'bearer', '/echo?case=fail'),
+        { id: 'url', type: 'http', params: { method: 'GET', url: 'http://{{ steps.echo.output.body.message }}/x' } },
+      ],
       [call('echo', 'header', '/echo?case=fail'), { id: 'out', type: 'transform', params: { expression: 'steps.echo.output' } }],
     ];
     for (const steps of failures) {
@@ -159,7 +189,11 @@ describe('log hygiene: a credential canary appears nowhere but in the encrypted 
     }
     // And a credential that cannot be decrypted.
     const tampered = await workflow([call('tampered', 'bearer', '/echo?case=tampered')]);
-    await sql(stack.database.url, 'UPDATE credentials SET ciphertext = set_byte(ciphertext, 0, get_byte(ciphertext, 0) # 255) WHERE id = $1', [credentialIds.bearer]);
+    await sql(
+      stack.database.url,
+      'UPDATE credentials SET ciphertext = set_byte(ciphertext, 0, get_byte(ciphertext, 0) # 255) WHERE id = $1',
+      [credentialIds.bearer],
+    );
     const failed = await runToEnd(tampered.id);
     expect(failed.error).toContain('credential could not be decrypted');
   });
@@ -168,11 +202,27 @@ describe('log hygiene: a credential canary appears nowhere but in the encrypted 
     const answers = [
       await http.post('/credentials', { name: 'bad', type: 'bearer', data: { token: `${canary} with spaces` } }, { token: user.token }),
       await http.post('/credentials', { name: 'bad', type: 'bearer', data: { token: canary, [canary]: canary } }, { token: user.token }),
-      await http.post('/credentials', { name: 'bad', type: 'header', data: { name: 'Host', value: `${canary}\r\n` } }, { token: user.token }),
+      await http.post(
+        '/credentials',
+        { name: 'bad', type: 'header', data: { name: 'Host', value: `${canary}\r\n` } },
+        { token: user.token },
+      ),
       await http.post('/credentials', { name: 'bad', type: 'basic', data: canary }, { token: user.token }),
-      await http.patch(`/credentials/${credentialIds.basic}`, { data: { username: `a:${canary}`, password: canary } }, { token: user.token }),
-      await http.post('/credentials', undefined, { token: user.token, raw: `{"name":"x","type":"bearer","data":{"token":"${canary}"`, headers: { 'content-type': 'application/json' } }),
-      await http.post('/credentials', { name: 'huge', type: 'bearer', data: { token: canary, padding: 'x'.repeat(1_100_000) } }, { token: user.token }),
+      await http.patch(
+        `/credentials/${credentialIds.basic}`,
+        { data: { username: `a:${canary}`, password: canary } },
+        { token: user.token },
+      ),
+      await http.post('/credentials', undefined, {
+        token: user.token,
+        raw: `{"name":"x","type":"bearer","data":{"token":"${canary}"`,
+        headers: { 'content-type': 'application/json' },
+      }),
+      await http.post(
+        '/credentials',
+        { name: 'huge', type: 'bearer', data: { token: canary, padding: 'x'.repeat(1_100_000) } },
+        { token: user.token },
+      ),
       await http.post('/auth/login', { email: user.email, password: canary }),
       await http.get('/users/me', { token: canary }),
     ];

@@ -1,4 +1,4 @@
-import { createTestDatabase, sql, TestDatabase } from '../support/database';
+import { createTestDatabase, sql } from '../support/database';
 import { runCli } from '../support/processes';
 import { startStack, TestStack } from '../support/test-api';
 import { baseTestEnv } from '../support/test-env';
@@ -77,7 +77,11 @@ describe('migration 1765000000000 repairs a database migrated at an earlier edit
       stack = await startStack({}, { database });
       const http = stack.api.http;
       const user = await registerUser(http, 'repaired');
-      const workflow = await http.post('/workflows', { name: 'wf', steps: [{ id: 'answer', type: 'transform', params: { expression: '42' } }] }, { token: user.token });
+      const workflow = await http.post(
+        '/workflows',
+        { name: 'wf', steps: [{ id: 'answer', type: 'transform', params: { expression: '42' } }] },
+        { token: user.token },
+      );
       expect(workflow.status).toBe(201);
       const accepted = await http.post('/run/async', { workflowId: workflow.body.id }, { token: user.token });
       expect(accepted.status).toBe(202);

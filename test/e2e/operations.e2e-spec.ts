@@ -10,7 +10,12 @@ import { loginAs, registerUser } from '../support/users';
 import { TEST_ADMIN } from '../support/admin';
 
 const metricValue = (text: string, name: string, labels: Record<string, string>): number => {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}{`) && Object.entries(labels).every(([key, value]) => candidate.includes(`${key}="${value}"`)));
+  const line = text
+    .split('\n')
+    .find(
+      (candidate) =>
+        candidate.startsWith(`${name}{`) && Object.entries(labels).every(([key, value]) => candidate.includes(`${key}="${value}"`)),
+    );
   return line ? Number(line.split(' ').pop()) : 0;
 };
 
@@ -38,22 +43,36 @@ describe('operations: OpenAPI document, metrics, queue dashboard, graceful shutd
         expect({ route, summary: Boolean(operation.summary) }).toEqual({ route, summary: true });
         expect({ route, hasError: responses.some((status) => /^[45]\d\d$/.test(status)) }).toEqual({ route, hasError: true });
         if (!PUBLIC_ROUTES.has(route)) {
-          expect({ route, security: operation.security }).toEqual({ route, security: expect.arrayContaining([{ bearer: [] }, { 'api-key': [] }]) });
+          expect({ route, security: operation.security }).toEqual({
+            route,
+            security: expect.arrayContaining([{ bearer: [] }, { 'api-key': [] }]),
+          });
           expect({ route, declares401: responses.includes('401') }).toEqual({ route, declares401: true });
         }
         const limited = (operation.responses?.['429'] as OpenAPIV3.ResponseObject | undefined)?.headers ?? {};
-        if (responses.includes('429')) expect({ route, headers: Object.keys(limited).sort() }).toEqual({ route, headers: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] });
+        if (responses.includes('429'))
+          expect({ route, headers: Object.keys(limited).sort() }).toEqual({
+            route,
+            headers: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+          });
         for (const tag of operation.tags ?? []) tags.add(tag);
       }
     }
-    expect([...tags].sort()).toEqual(expect.arrayContaining(['admin', 'api-keys', 'auth', 'executions', 'health', 'regions', 'runs', 'users', 'workflows']));
+    expect([...tags].sort()).toEqual(
+      expect.arrayContaining(['admin', 'api-keys', 'auth', 'executions', 'health', 'regions', 'runs', 'users', 'workflows']),
+    );
     expect(Object.keys(document.components?.securitySchemes ?? {})).toEqual(expect.arrayContaining(['bearer', 'api-key']));
   });
 
   it('/metrics counts accepted and finished runs by region and rejected runs by limit code', async () => {
     const user = await registerUser(http, 'metrics');
-    const workflow = (await http.post('/workflows', { name: 'm', steps: [{ id: 'wait', type: 'delay', params: { ms: 800 } }] }, { token: user.token })).body;
-    const accepted = [await http.post('/run/async', { workflowId: workflow.id }, { token: user.token }), await http.post('/run/async', { workflowId: workflow.id }, { token: user.token })];
+    const workflow = (
+      await http.post('/workflows', { name: 'm', steps: [{ id: 'wait', type: 'delay', params: { ms: 800 } }] }, { token: user.token })
+    ).body;
+    const accepted = [
+      await http.post('/run/async', { workflowId: workflow.id }, { token: user.token }),
+      await http.post('/run/async', { workflowId: workflow.id }, { token: user.token }),
+    ];
     expect(accepted.map((response) => response.status)).toEqual([202, 202]);
     const rejected = await http.post('/run/async', { workflowId: workflow.id }, { token: user.token });
     expect(rejected.body.code).toBe('CONCURRENCY_LIMIT');
@@ -61,18 +80,26 @@ describe('operations: OpenAPI document, metrics, queue dashboard, graceful shutd
     const apiMetrics = await http.get('/metrics');
     expect(apiMetrics.status).toBe(200);
     expect(apiMetrics.headers.get('content-type')).toContain('text/plain');
-    expect(metricValue(apiMetrics.text, 'flowline_executions_accepted_total', { region: 'us-east-1', tier: 'free', trigger: 'manual' })).toBeGreaterThanOrEqual(2);
-    expect(metricValue(apiMetrics.text, 'flowline_limit_rejections_total', { code: 'CONCURRENCY_LIMIT', region: 'us-east-1', tier: 'free' })).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(apiMetrics.text, 'flowline_executions_accepted_total', { region: 'us-east-1', tier: 'free', trigger: 'manual' }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      metricValue(apiMetrics.text, 'flowline_limit_rejections_total', { code: 'CONCURRENCY_LIMIT', region: 'us-east-1', tier: 'free' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(metricValue(apiMetrics.text, 'flowline_region_workers', { region: 'us-east-1' })).toBe(1);
     expect(apiMetrics.text).toMatch(/^flowline_queue_jobs\{region="eu-west-1",state="waiting"/m);
-    const runAsyncLine = apiMetrics.text.split('\n').find((line) => line.startsWith('http_request_duration_seconds_count{') && line.includes('status="202"'));
+    const runAsyncLine = apiMetrics.text
+      .split('\n')
+      .find((line) => line.startsWith('http_request_duration_seconds_count{') && line.includes('status="202"'));
     expect(runAsyncLine).toContain('route="/run/async"');
 
     const finished = await eventually(
       () => fetch(workerMetricsUrl).then((response) => response.text()),
       (text) => metricValue(text, 'flowline_executions_total', { status: 'succeeded', region: 'us-east-1', tier: 'free' }) >= 2,
     );
-    expect(metricValue(finished, 'flowline_execution_duration_seconds_count', { status: 'succeeded', region: 'us-east-1' })).toBeGreaterThanOrEqual(2);
+    expect(
+      metricValue(finished, 'flowline_execution_duration_seconds_count', { status: 'succeeded', region: 'us-east-1' }),
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('METRICS_TOKEN, when set, must be presented as a bearer token (api and worker)', async () => {
@@ -83,7 +110,9 @@ describe('operations: OpenAPI document, metrics, queue dashboard, graceful shutd
     const worker = await stack.startWorker({ WORKER_REGION: 'eu-west-1', METRICS_TOKEN: 'metrics-token-for-tests' });
     const port = stack.workerPorts[stack.workers.indexOf(worker)];
     expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
-    expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer metrics-token-for-tests' } })).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer metrics-token-for-tests' } })).status).toBe(
+      200,
+    );
     expect((await fetch(`http://127.0.0.1:${port}/anything-else`)).status).toBe(404);
     await worker.stop();
     await guarded.close();
@@ -117,7 +146,9 @@ describe('operations: OpenAPI document, metrics, queue dashboard, graceful shutd
   it('SIGTERM: the api finishes an in-flight request, then exits', async () => {
     const api = await stack.startApi();
     const user = await registerUser(api.http, 'shutdown');
-    const workflow = (await api.http.post('/workflows', { name: 's', steps: [{ id: 'wait', type: 'delay', params: { ms: 1500 } }] }, { token: user.token })).body;
+    const workflow = (
+      await api.http.post('/workflows', { name: 's', steps: [{ id: 'wait', type: 'delay', params: { ms: 1500 } }] }, { token: user.token })
+    ).body;
     const inFlight = api.http.post('/run', { workflowId: workflow.id, waitMs: 10000 }, { token: user.token });
     await new Promise((resolve) => setTimeout(resolve, 300));
     api.process.child.kill('SIGTERM');
@@ -131,10 +162,17 @@ describe('operations: OpenAPI document, metrics, queue dashboard, graceful shutd
 
   it('docker/compose.yml is a valid compose file with one worker per region and Redis set up for queues', () => {
     const output = execFileSync('docker-compose', ['-f', join(__dirname, '..', '..', 'docker', 'compose.yml'), 'config'], {
-      env: { PATH: process.env.PATH, JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEYS: 'v1:placeholder', ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'placeholder-password' },
+      env: {
+        PATH: process.env.PATH,
+        JWT_SECRET: 'x'.repeat(40),
+        ENCRYPTION_KEYS: 'v1:placeholder',
+        ADMIN_EMAIL: 'admin@example.com',
+        ADMIN_PASSWORD: 'placeholder-password',
+      },
       encoding: 'utf8',
     });
-    for (const service of ['postgres:', 'redis:', 'api:', 'worker-us-east-1:', 'worker-eu-west-1:']) expect(output).toContain(`  ${service}`);
+    for (const service of ['postgres:', 'redis:', 'api:', 'worker-us-east-1:', 'worker-eu-west-1:'])
+      expect(output).toContain(`  ${service}`);
     expect(output).toMatch(/--appendonly\n\s+- "?yes"?\n/);
     expect(output).toMatch(/--maxmemory-policy\n\s+- noeviction\n/);
     expect(output).toMatch(/WORKER_REGION: eu-west-1/);

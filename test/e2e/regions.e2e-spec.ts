@@ -21,7 +21,8 @@ describe('multi-region execution (two regional Redis databases, one worker per r
   let euRedis: IORedis;
 
   const prefix = () => stack.env.REDIS_KEY_PREFIX as string;
-  const workflow = async (owner: TestUser, extra: Record<string, unknown> = {}) => (await http.post('/workflows', { name: 'wf', steps: QUICK, ...extra }, { token: owner.token })).body.id as string;
+  const workflow = async (owner: TestUser, extra: Record<string, unknown> = {}) =>
+    (await http.post('/workflows', { name: 'wf', steps: QUICK, ...extra }, { token: owner.token })).body.id as string;
   const jobIn = async (redis: IORedis, queueName: string, jobId: string) => {
     const queue = new Queue(queueName, { connection: redis.duplicate(), prefix: prefix() });
     try {
@@ -50,7 +51,12 @@ describe('multi-region execution (two regional Redis databases, one worker per r
     expect((await http.patch('/users/me', { preferredRegion: 'eu-west-1' }, { token: user.token })).status).toBe(200);
     const accepted = await http.post('/run/async', { workflowId: await workflow(user) }, { token: user.token });
     expect(accepted.status).toBe(202);
-    expect(accepted.body).toMatchObject({ region: 'eu-west-1', queue: 'eu-west-1-default', status: 'queued', warnings: ['no worker is online in eu-west-1'] });
+    expect(accepted.body).toMatchObject({
+      region: 'eu-west-1',
+      queue: 'eu-west-1-default',
+      status: 'queued',
+      warnings: ['no worker is online in eu-west-1'],
+    });
     const executionId = accepted.body.executionId;
 
     // The job is in the eu queue on the eu Redis, and on no queue of the us Redis.
@@ -68,7 +74,10 @@ describe('multi-region execution (two regional Redis databases, one worker per r
     expect((await http.get(`/executions/${executionId}`, { token: user.token })).body.status).toBe('queued');
 
     const euWorker = await stack.startWorker({ WORKER_REGION: 'eu-west-1' });
-    const done = await eventually(() => http.get(`/executions/${executionId}`, { token: user.token }).then((r) => r.body), (body) => body.status === 'succeeded');
+    const done = await eventually(
+      () => http.get(`/executions/${executionId}`, { token: user.token }).then((r) => r.body),
+      (body) => body.status === 'succeeded',
+    );
     expect(done).toMatchObject({ region: 'eu-west-1', queue: 'eu-west-1-default', output: 'done' });
     expect(done.workerId).toContain(`:${euWorker.pid}`);
     const afterwards = await http.get('/regions', { token: user.token });
@@ -78,7 +87,8 @@ describe('multi-region execution (two regional Redis databases, one worker per r
   it('precedence: request region beats workflow pin beats preferred region beats the default', async () => {
     const user = await registerUser(http, 'precedence');
     const unpinned = await workflow(user);
-    const run = async (workflowId: string, body: Record<string, unknown> = {}) => (await http.post('/run/async', { workflowId, ...body }, { token: user.token })).body;
+    const run = async (workflowId: string, body: Record<string, unknown> = {}) =>
+      (await http.post('/run/async', { workflowId, ...body }, { token: user.token })).body;
 
     expect(await run(unpinned)).toMatchObject({ region: 'us-east-1', queue: 'us-east-1-default' });
     await http.patch('/users/me', { preferredRegion: 'eu-west-1' }, { token: user.token });
@@ -87,7 +97,11 @@ describe('multi-region execution (two regional Redis databases, one worker per r
     expect(await run(pinnedUs)).toMatchObject({ region: 'us-east-1' });
     expect(await run(pinnedUs, { region: 'eu-west-1' })).toMatchObject({ region: 'eu-west-1', queue: 'eu-west-1-default' });
 
-    const rows = await sql<{ region: string; queue: string }>(stack.database.url, 'SELECT region, queue FROM executions WHERE owner_id = $1 ORDER BY created_at', [user.id]);
+    const rows = await sql<{ region: string; queue: string }>(
+      stack.database.url,
+      'SELECT region, queue FROM executions WHERE owner_id = $1 ORDER BY created_at',
+      [user.id],
+    );
     expect(rows.map((row) => row.region)).toEqual(['us-east-1', 'eu-west-1', 'us-east-1', 'eu-west-1']);
     expect(rows.every((row) => row.queue === `${row.region}-default`)).toBe(true);
   });
@@ -109,13 +123,18 @@ describe('multi-region execution (two regional Redis databases, one worker per r
     expect((await http.patch(`/admin/users/${user.id}`, { preferredRegion: 'us-east-9' }, { token })).status).toBe(400);
 
     for (const redis of [usRedis, euRedis]) expect(await redis.keys('*us-east-9*')).toEqual([]);
-    const [{ n }] = await sql<{ n: number }>(stack.database.url, 'SELECT count(*)::int AS n FROM executions WHERE owner_id = $1', [user.id]);
+    const [{ n }] = await sql<{ n: number }>(stack.database.url, 'SELECT count(*)::int AS n FROM executions WHERE owner_id = $1', [
+      user.id,
+    ]);
     expect(n).toBe(0);
   });
 
-  it('a worker never takes another region\'s job', async () => {
+  it("a worker never takes another region's job", async () => {
     expect(usWorker.running).toBe(true);
-    const rows = await sql<{ region: string; worker_id: string }>(stack.database.url, `SELECT region, worker_id FROM executions WHERE status = 'succeeded'`);
+    const rows = await sql<{ region: string; worker_id: string }>(
+      stack.database.url,
+      `SELECT region, worker_id FROM executions WHERE status = 'succeeded'`,
+    );
     for (const row of rows.filter((r) => r.region === 'eu-west-1')) expect(row.worker_id).not.toContain(`:${usWorker.pid}`);
     for (const row of rows.filter((r) => r.region === 'us-east-1')) expect(row.worker_id).toContain(`:${usWorker.pid}`);
     expect(rows.length).toBeGreaterThan(2);

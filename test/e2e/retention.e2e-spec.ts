@@ -20,7 +20,11 @@ async function workflowOf(http: HttpClient, owner: TestUser): Promise<string> {
   return response.body.id as string;
 }
 
-async function userWithTier(http: HttpClient, prefix: string, change: Record<string, unknown>): Promise<{ user: TestUser; workflowId: string }> {
+async function userWithTier(
+  http: HttpClient,
+  prefix: string,
+  change: Record<string, unknown>,
+): Promise<{ user: TestUser; workflowId: string }> {
   const user = await registerUser(http, prefix);
   if (Object.keys(change).length > 0) await adminPatchUser(http, user.id, change);
   return { user, workflowId: await workflowOf(http, user) };
@@ -28,7 +32,14 @@ async function userWithTier(http: HttpClient, prefix: string, change: Record<str
 
 /** One execution per age, each with two step rows; answers the ids by age. */
 async function agedSet(databaseUrl: string, owner: { user: TestUser; workflowId: string }, ages = AGES): Promise<Record<number, string>> {
-  const rows: AgedExecution[] = ages.map((ageDays, index) => ({ ownerId: owner.user.id, workflowId: owner.workflowId, status: index % 2 ? 'failed' : 'succeeded', ageDays, durationMs: 25, steps: 2 }));
+  const rows: AgedExecution[] = ages.map((ageDays, index) => ({
+    ownerId: owner.user.id,
+    workflowId: owner.workflowId,
+    status: index % 2 ? 'failed' : 'succeeded',
+    ageDays,
+    durationMs: 25,
+    steps: 2,
+  }));
   const ids = await insertExecutions(databaseUrl, rows);
   return Object.fromEntries(ages.map((age, index) => [age, ids[index]]));
 }
@@ -57,7 +68,9 @@ describe('retention: data past each owner window is deleted (real api, worker, C
     const unlimitedIds = await agedSet(stack.database.url, unlimited);
     const customIds = await agedSet(stack.database.url, custom);
     // A run still in flight is never deleted under its worker, however old.
-    const [liveOld] = await insertExecutions(stack.database.url, [{ ownerId: pro.user.id, workflowId: pro.workflowId, status: 'running', ageDays: 400, durationMs: null }]);
+    const [liveOld] = await insertExecutions(stack.database.url, [
+      { ownerId: pro.user.id, workflowId: pro.workflowId, status: 'running', ageDays: 400, durationMs: null },
+    ]);
     const all = [freeIds, proIds, enterpriseIds, unlimitedIds, customIds].flatMap((ids) => Object.values(ids)).concat(liveOld);
 
     // Two rows per transaction, so the 7 doomed rows take several batches.
@@ -68,9 +81,25 @@ describe('retention: data past each owner window is deleted (real api, worker, C
     expect(output).toContain('executions: 7 rows deleted for 4 owners in 4 batches');
     expect(output).toMatch(/Purge done in \d+ ms: 7 rows deleted/);
 
-    const kept = [freeIds[3], proIds[3], proIds[10], enterpriseIds[3], enterpriseIds[10], enterpriseIds[40], ...Object.values(unlimitedIds), customIds[3], customIds[10], customIds[40], liveOld];
+    const kept = [
+      freeIds[3],
+      proIds[3],
+      proIds[10],
+      enterpriseIds[3],
+      enterpriseIds[10],
+      enterpriseIds[40],
+      ...Object.values(unlimitedIds),
+      customIds[3],
+      customIds[10],
+      customIds[40],
+      liveOld,
+    ];
     expect((await existingIds(stack.database.url, all)).sort()).toEqual(kept.sort());
-    const steps = await sql<{ execution_id: string; n: number }>(stack.database.url, `SELECT execution_id, count(*)::int AS n FROM execution_steps WHERE execution_id = ANY($1::uuid[]) GROUP BY 1`, [all]);
+    const steps = await sql<{ execution_id: string; n: number }>(
+      stack.database.url,
+      `SELECT execution_id, count(*)::int AS n FROM execution_steps WHERE execution_id = ANY($1::uuid[]) GROUP BY 1`,
+      [all],
+    );
     expect(steps.map((row) => row.execution_id).sort()).toEqual(kept.filter((id) => id !== liveOld).sort());
     expect(steps.every((row) => row.n === 2)).toBe(true);
 
@@ -85,13 +114,25 @@ describe('retention: data past each owner window is deleted (real api, worker, C
     const late = await userWithTier(http, 'late', {});
     const lateIds = await agedSet(stack.database.url, late, [1, 8]);
     await stack.startWorker({ WORKER_REGION: 'us-east-1', RETENTION_CRON: '*/2 * * * * *' });
-    await eventually(() => existingIds(stack.database.url, Object.values(lateIds)), (ids) => ids.length === 1, 20000, 250);
+    await eventually(
+      () => existingIds(stack.database.url, Object.values(lateIds)),
+      (ids) => ids.length === 1,
+      20000,
+      250,
+    );
     expect(await existingIds(stack.database.url, Object.values(lateIds))).toEqual([lateIds[1]]);
 
     await adminPatchUser(http, enterprise.user.id, { tier: 'free' });
-    const visible = (await http.get('/executions?limit=100', { token: enterprise.user.token })).body.items.map((item: { id: string }) => item.id);
+    const visible = (await http.get('/executions?limit=100', { token: enterprise.user.token })).body.items.map(
+      (item: { id: string }) => item.id,
+    );
     expect(visible).toEqual([enterpriseIds[3]]);
-    await eventually(() => existingIds(stack.database.url, [enterpriseIds[3], enterpriseIds[10], enterpriseIds[40]]), (ids) => ids.length === 1, 20000, 250);
+    await eventually(
+      () => existingIds(stack.database.url, [enterpriseIds[3], enterpriseIds[10], enterpriseIds[40]]),
+      (ids) => ids.length === 1,
+      20000,
+      250,
+    );
     expect(await existingIds(stack.database.url, [enterpriseIds[3], enterpriseIds[10], enterpriseIds[40]])).toEqual([enterpriseIds[3]]);
 
     const connection = new IORedis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
@@ -101,7 +142,10 @@ describe('retention: data past each owner window is deleted (real api, worker, C
       expect(runs.length).toBeGreaterThan(0);
       // Each run returns its report: the one that removed the downgraded user's rows says so.
       expect(runs.some((job) => job.returnvalue?.sections?.executions?.deleted > 0)).toBe(true);
-      expect(runs[0].returnvalue).toMatchObject({ deleted: expect.any(Number), sections: { executions: { deleted: expect.any(Number), batches: expect.any(Number), owners: expect.any(Number) } } });
+      expect(runs[0].returnvalue).toMatchObject({
+        deleted: expect.any(Number),
+        sections: { executions: { deleted: expect.any(Number), batches: expect.any(Number), owners: expect.any(Number) } },
+      });
     } finally {
       await queue.close();
       connection.disconnect();
@@ -130,7 +174,11 @@ describe('retention under load (real api, worker, CLI)', () => {
          FROM generate_series(1, 100000) AS g`,
       [user.id, workflowId],
     );
-    await sql(stack.database.url, `INSERT INTO execution_steps (execution_id, step_id, position, status, attempts) SELECT id, 'aged', 0, 'succeeded', 1 FROM executions WHERE owner_id = $1`, [user.id]);
+    await sql(
+      stack.database.url,
+      `INSERT INTO execution_steps (execution_id, step_id, position, status, attempts) SELECT id, 'aged', 0, 'succeeded', 1 FROM executions WHERE owner_id = $1`,
+      [user.id],
+    );
     expect((await http.post('/run/async', { workflowId }, { token: user.token })).status).toBe(202);
 
     // Watches the api's database sessions while the purge runs: none may ever wait on a lock the purge holds.
@@ -160,7 +208,10 @@ describe('retention under load (real api, worker, CLI)', () => {
       }
     };
     await Promise.all([client(), client(), watch()]).finally(() => monitor.end());
-    expect({ code: await purge.exited, output: purge.logs }).toEqual({ code: 0, output: expect.stringContaining('executions: 100000 rows deleted for 1 owners in 20 batches') });
+    expect({ code: await purge.exited, output: purge.logs }).toEqual({
+      code: 0,
+      output: expect.stringContaining('executions: 100000 rows deleted for 1 owners in 20 batches'),
+    });
     expect(purge.logs).toContain('executions: batch 20 deleted 5000 rows (100000 so far)');
 
     // The purge took long enough for plenty of runs to race it; every one was accepted and no api session
@@ -179,7 +230,12 @@ describe('retention under load (real api, worker, CLI)', () => {
     expect({ old, steps }).toEqual({ old: 0, steps: 0 });
     // The live system kept working: the worker finished what was accepted.
     await eventually(
-      () => sql<{ n: number }>(stack.database.url, `SELECT count(*)::int AS n FROM executions WHERE id = ANY($1::uuid[]) AND status = 'succeeded'`, [executionIds]),
+      () =>
+        sql<{ n: number }>(
+          stack.database.url,
+          `SELECT count(*)::int AS n FROM executions WHERE id = ANY($1::uuid[]) AND status = 'succeeded'`,
+          [executionIds],
+        ),
       ([{ n }]) => n === executionIds.length,
       60000,
       250,

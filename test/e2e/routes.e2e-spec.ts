@@ -33,10 +33,15 @@ describe('every route is public by name or guarded', () => {
     for (const route of PUBLIC_ROUTES) expect(operations.map((op) => op.route)).toContain(route);
     for (const { route, operation } of operations) {
       if (PUBLIC_ROUTES.has(route)) {
-        const userSchemes = (operation.security ?? []).filter((scheme) => 'bearer' in (scheme as object) || 'api-key' in (scheme as object));
+        const userSchemes = (operation.security ?? []).filter(
+          (scheme) => 'bearer' in (scheme as object) || 'api-key' in (scheme as object),
+        );
         expect({ route, security: userSchemes }).toEqual({ route, security: [] });
       } else {
-        expect({ route, security: operation.security }).toEqual({ route, security: expect.arrayContaining([{ bearer: [] }, { 'api-key': [] }]) });
+        expect({ route, security: operation.security }).toEqual({
+          route,
+          security: expect.arrayContaining([{ bearer: [] }, { 'api-key': [] }]),
+        });
       }
     }
   });
@@ -46,7 +51,11 @@ describe('every route is public by name or guarded', () => {
     expect(guarded.length).toBeGreaterThan(3);
     for (const { route, path, method } of guarded) {
       const concrete = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
-      const response = await stack.api.http.request(method.toUpperCase(), concrete, method === 'get' || method === 'delete' ? undefined : {});
+      const response = await stack.api.http.request(
+        method.toUpperCase(),
+        concrete,
+        method === 'get' || method === 'delete' ? undefined : {},
+      );
       expect({ route, status: response.status }).toEqual({ route, status: 401 });
     }
   });
@@ -70,7 +79,9 @@ describe('every route is public by name or guarded', () => {
   });
 
   it('no controller hides a route from the OpenAPI document, so the checks above see them all', () => {
-    const hidden = sourceFiles(join(__dirname, '..', '..', 'apps', 'api', 'src')).filter((file) => /ApiExclude(Endpoint|Controller)/.test(readFileSync(file, 'utf8')));
+    const hidden = sourceFiles(join(__dirname, '..', '..', 'apps', 'api', 'src')).filter((file) =>
+      /ApiExclude(Endpoint|Controller)/.test(readFileSync(file, 'utf8')),
+    );
     expect(hidden).toEqual([]);
   });
 });

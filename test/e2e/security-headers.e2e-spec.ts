@@ -45,7 +45,11 @@ describe('security headers on every response (real api)', () => {
     const created = await http.post('/api-keys', { name: 'headers' }, { token: user.token });
     const deleted = await http.delete(`/api-keys/${created.body.id}`, { token: user.token });
     expect([ok.status, created.status, deleted.status]).toEqual([200, 201, 204]);
-    for (const [label, response] of [['200', ok], ['201', created], ['204', deleted]] as const) {
+    for (const [label, response] of [
+      ['200', ok],
+      ['201', created],
+      ['204', deleted],
+    ] as const) {
       expectSecurityHeaders(response, label);
       expect(response.headers.get('cache-control')).toBe('no-store');
     }
@@ -85,8 +89,14 @@ describe('security headers on every response (real api)', () => {
     expect(page.headers.get('content-type')).toContain('text/html');
     const docsCsp = page.headers.get('content-security-policy') ?? '';
     expectSecurityHeaders(page, '/docs', docsCsp);
-    const directives = Object.fromEntries(docsCsp.split(';').map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
-    // Inline styles and data: images, which Swagger UI needs (swagger-ui.e2e-spec renders it in Chromium with no CSP violation); scripts stay 'self' only.
+    const directives = Object.fromEntries(
+      docsCsp
+        .split(';')
+        .map((part) => part.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
+    // Inline styles and data: images, which Swagger UI needs (swagger-ui.e2e-spec renders it in Chromium
+    // with no CSP violation); scripts stay 'self' only.
     expect(directives).toEqual({
       'default-src': ["'self'"],
       'style-src': ["'self'", "'unsafe-inline'"],
@@ -119,14 +129,20 @@ describe('security headers on every response (real api)', () => {
     it('gives another origin nothing, on simple requests and preflights alike', async () => {
       const simple = await http.get('/health', { headers: { origin: 'https://evil.example' } });
       expect(simple.headers.get('access-control-allow-origin')).toBeNull();
-      const preflight = await http.request('OPTIONS', '/workflows', undefined, { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+      const preflight = await http.request('OPTIONS', '/workflows', undefined, {
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      });
       expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
       expectSecurityHeaders(preflight, 'preflight (refused)');
     });
 
     it('answers a preflight from an allowed origin', async () => {
       const preflight = await http.request('OPTIONS', '/workflows', undefined, {
-        headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin: ALLOWED_ORIGIN,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);

@@ -30,7 +30,11 @@ describe('http steps may not reach private addresses (HTTP_STEP_ALLOW_PRIVATE=fa
     ['private network', () => 'http://10.0.0.1/admin'],
   ])('%s: the step fails with a clear error and nothing is contacted', async (_name, url) => {
     const http = stack.api.http;
-    const workflow = await http.post('/workflows', { name: 'probe', steps: [{ id: 'probe', type: 'http', params: { method: 'GET', url: url() } }] }, { token: user.token });
+    const workflow = await http.post(
+      '/workflows',
+      { name: 'probe', steps: [{ id: 'probe', type: 'http', params: { method: 'GET', url: url() } }] },
+      { token: user.token },
+    );
     expect(workflow.status).toBe(201);
     const run = await http.post('/run', { workflowId: workflow.body.id }, { token: user.token });
     expect(run.status).toBe(200);

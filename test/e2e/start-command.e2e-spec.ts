@@ -17,7 +17,11 @@ class UpScript {
   readonly exited: Promise<number | null>;
 
   constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, [join(ROOT, 'scripts', 'up.mjs')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [join(ROOT, 'scripts', 'up.mjs')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
@@ -43,7 +47,11 @@ async function exerciseAsNewUser(port: number): Promise<void> {
   const me = await http.get('/users/me', { token: login.body.accessToken });
   expect(me.body).toMatchObject({ email: 'newcomer@example.com', tier: 'free' });
   // Workers register with BullMQ a moment after the api is up.
-  const regions = await eventually(() => http.get('/regions', { token: login.body.accessToken }), (response) => response.body.every((region: { workers: number }) => region.workers === 1), 60000);
+  const regions = await eventually(
+    () => http.get('/regions', { token: login.body.accessToken }),
+    (response) => response.body.every((region: { workers: number }) => region.workers === 1),
+    60000,
+  );
   expect(regions.body.map((region: { id: string; workers: number }) => [region.id, region.workers])).toEqual([
     ['us-east-1', 1],
     ['eu-west-1', 1],
@@ -82,7 +90,10 @@ describe('the README start command (scripts/up.mjs)', () => {
       expect(secret.length).toBeGreaterThanOrEqual(32);
       expect(written).toMatch(/^ENCRYPTION_KEYS=v1:/m);
       await exerciseAsNewUser(port);
-      const admin = await new HttpClient(`http://127.0.0.1:${port}`).post('/auth/login', { email: 'admin@flowline.local', password: adminPassword });
+      const admin = await new HttpClient(`http://127.0.0.1:${port}`).post('/auth/login', {
+        email: 'admin@flowline.local',
+        password: adminPassword,
+      });
       expect(admin.status).toBe(200);
       expect(up.output).not.toContain(secret);
       expect(up.output).not.toContain(adminPassword);

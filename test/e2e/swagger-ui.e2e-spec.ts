@@ -17,7 +17,16 @@ describe('Swagger UI in a real browser (headless Chromium)', () => {
     stack = await startStack();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {
@@ -30,7 +39,8 @@ describe('Swagger UI in a real browser (headless Chromium)', () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 2200 } });
     const problems: string[] = [];
     page.on('console', (message) => {
-      if (message.type() === 'error' || /Content.Security.Policy/i.test(message.text())) problems.push(`console ${message.type()}: ${message.text()}`);
+      if (message.type() === 'error' || /Content.Security.Policy/i.test(message.text()))
+        problems.push(`console ${message.type()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
 
@@ -62,7 +72,6 @@ describe('Swagger UI in a real browser (headless Chromium)', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const screenshot = join(ARTIFACTS, 'swagger-ui.png');
     await page.screenshot({ path: screenshot, fullPage: false });
-    // eslint-disable-next-line no-console
     console.log(`Swagger UI screenshot saved as test artifact: ${screenshot}`);
     expect(problems).toEqual([]);
   });

@@ -22,11 +22,20 @@ describe('tier limits, enforced atomically on every path', () => {
     return response.body.id as string;
   };
   const activeCount = async (ownerId: string) =>
-    (await sql<{ n: number }>(stack.database.url, `SELECT count(*)::int AS n FROM executions WHERE owner_id = $1 AND status IN ('queued', 'running')`, [ownerId]))[0].n;
+    (
+      await sql<{ n: number }>(
+        stack.database.url,
+        `SELECT count(*)::int AS n FROM executions WHERE owner_id = $1 AND status IN ('queued', 'running')`,
+        [ownerId],
+      )
+    )[0].n;
   const statuses = (responses: HttpResult[]) => responses.map((response) => response.status).sort();
 
   beforeAll(async () => {
-    stack = await startStack({ WORKER_LOCK_MS: '2000', RECONCILE_INTERVAL_MS: '1000' }, { workers: [{ WORKER_REGION: 'us-east-1', WORKER_CONCURRENCY: '20' }] });
+    stack = await startStack(
+      { WORKER_LOCK_MS: '2000', RECONCILE_INTERVAL_MS: '1000' },
+      { workers: [{ WORKER_REGION: 'us-east-1', WORKER_CONCURRENCY: '20' }] },
+    );
     second = await stack.startApi();
     http = stack.api.http;
   });
@@ -42,9 +51,15 @@ describe('tier limits, enforced atomically on every path', () => {
     expect(third.status).toBe(429);
     expect(third.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests', code: 'CONCURRENCY_LIMIT', limit: 2, current: 2 });
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
-    await eventually(() => activeCount(user.id), (n) => n === 0, 15000);
+    await eventually(
+      () => activeCount(user.id),
+      (n) => n === 0,
+      15000,
+    );
     expect((await http.post('/run/async', { workflowId: id }, { token: user.token })).status).toBe(202);
-    const [{ n }] = await sql<{ n: number }>(stack.database.url, 'SELECT count(*)::int AS n FROM executions WHERE owner_id = $1', [user.id]);
+    const [{ n }] = await sql<{ n: number }>(stack.database.url, 'SELECT count(*)::int AS n FROM executions WHERE owner_id = $1', [
+      user.id,
+    ]);
     expect(n).toBe(3);
   });
 
@@ -56,15 +71,22 @@ describe('tier limits, enforced atomically on every path', () => {
     const id = await workflow(user, QUICK, { region: 'eu-west-1' });
     for (let round = 0; round < 20; round++) {
       const responses = await Promise.all(
-        Array.from({ length: 50 }, (_, index) => (index % 2 === 0 ? http : second.http).post('/run/async', { workflowId: id }, { token: user.token })),
+        Array.from({ length: 50 }, (_, index) =>
+          (index % 2 === 0 ? http : second.http).post('/run/async', { workflowId: id }, { token: user.token }),
+        ),
       );
       const accepted = responses.filter((response) => response.status === 202);
       expect({ round, accepted: accepted.length }).toEqual({ round, accepted: 2 });
-      expect(responses.filter((response) => response.status === 429).every((response) => response.body.code === 'CONCURRENCY_LIMIT')).toBe(true);
-      for (const response of accepted) expect((await http.post(`/executions/${response.body.executionId}/cancel`, undefined, { token: user.token })).status).toBe(200);
+      expect(responses.filter((response) => response.status === 429).every((response) => response.body.code === 'CONCURRENCY_LIMIT')).toBe(
+        true,
+      );
+      for (const response of accepted)
+        expect((await http.post(`/executions/${response.body.executionId}/cancel`, undefined, { token: user.token })).status).toBe(200);
       expect(await activeCount(user.id)).toBe(0);
     }
-    const [{ n }] = await sql<{ n: number }>(stack.database.url, `SELECT count(*)::int AS n FROM executions WHERE owner_id = $1`, [user.id]);
+    const [{ n }] = await sql<{ n: number }>(stack.database.url, `SELECT count(*)::int AS n FROM executions WHERE owner_id = $1`, [
+      user.id,
+    ]);
     expect(n).toBe(40);
   }, 180000);
 
@@ -74,7 +96,11 @@ describe('tier limits, enforced atomically on every path', () => {
     const slow = await workflow(user, DELAY(1500));
     const burst = await Promise.all(Array.from({ length: 6 }, () => http.post('/run/async', { workflowId: slow }, { token: user.token })));
     expect(statuses(burst)).toEqual([202, 202, 202, 429, 429, 429]);
-    await eventually(() => activeCount(user.id), (n) => n === 0, 15000);
+    await eventually(
+      () => activeCount(user.id),
+      (n) => n === 0,
+      15000,
+    );
 
     const daily = await registerUser(http, 'daily');
     await adminPatchUser(http, daily.id, { customLimits: { dailyExecutions: 5, maxConcurrentJobs: null } });
@@ -91,7 +117,11 @@ describe('tier limits, enforced atomically on every path', () => {
     await adminPatchUser(http, parallel.id, { customLimits: { dailyExecutions: 5, maxConcurrentJobs: null } });
     const quick2 = await workflow(parallel, QUICK);
     for (let i = 0; i < 4; i++) expect((await http.post('/run/async', { workflowId: quick2 }, { token: parallel.token })).status).toBe(202);
-    const twenty = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? second.http : http).post('/run/async', { workflowId: quick2 }, { token: parallel.token })));
+    const twenty = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? second.http : http).post('/run/async', { workflowId: quick2 }, { token: parallel.token }),
+      ),
+    );
     expect(twenty.filter((response) => response.status === 202)).toHaveLength(1);
     expect(twenty.filter((response) => response.status === 429 && response.body.code === 'DAILY_EXECUTION_LIMIT')).toHaveLength(19);
   });
@@ -100,7 +130,9 @@ describe('tier limits, enforced atomically on every path', () => {
     const user = await registerUser(http, 'enterprise');
     await adminPatchUser(http, user.id, { tier: 'enterprise' });
     const id = await workflow(user, DELAY(300));
-    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? second.http : http).post('/run/async', { workflowId: id }, { token: user.token })));
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 ? second.http : http).post('/run/async', { workflowId: id }, { token: user.token })),
+    );
     expect(statuses(responses)).toEqual(Array(30).fill(202));
   });
 
@@ -112,7 +144,11 @@ describe('tier limits, enforced atomically on every path', () => {
     expect(sixth.body).toMatchObject({ statusCode: 403, code: 'WORKFLOW_LIMIT', limit: 5, current: 5 });
 
     const racer = await registerUser(http, 'wfrace');
-    const creates = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? second.http : http).post('/workflows', { name: `w${i}`, steps: QUICK }, { token: racer.token })));
+    const creates = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? second.http : http).post('/workflows', { name: `w${i}`, steps: QUICK }, { token: racer.token }),
+      ),
+    );
     expect(statuses(creates)).toEqual([201, 201, 201, 201, 201, 403, 403, 403, 403, 403]);
     expect((await http.get('/workflows', { token: racer.token })).body.total).toBe(5);
   });
@@ -137,7 +173,9 @@ describe('tier limits, enforced atomically on every path', () => {
     );
     expect(maxActive).toBeLessThanOrEqual(2);
     expect(maxActive).toBe(2);
-    const started = await sql<{ id: string }>(stack.database.url, 'SELECT id FROM executions WHERE id = ANY($1) ORDER BY started_at', [ids]);
+    const started = await sql<{ id: string }>(stack.database.url, 'SELECT id FROM executions WHERE id = ANY($1) ORDER BY started_at', [
+      ids,
+    ]);
     // FIFO: waiting runs are promoted oldest first. Two promoted by the same freed pair of slots may
     // start in either order on a concurrent worker, but no run starts before one two places ahead of it.
     const position = new Map(started.map((row, index) => [row.id, index]));
@@ -169,15 +207,24 @@ describe('tier limits, enforced atomically on every path', () => {
     expect(limited.body).toMatchObject({ code: 'RATE_LIMIT', limit: 10 });
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-    for (const header of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']) expect(limited.headers.get(header)).toMatch(/^\d+$/);
+    for (const header of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'])
+      expect(limited.headers.get(header)).toMatch(/^\d+$/);
   });
 
   it('enterprise jobs overtake free jobs waiting in the same regional queue', async () => {
     const free = await registerUser(http, 'prio-free');
     const enterprise = await registerUser(http, 'prio-ent');
     await adminPatchUser(http, enterprise.id, { tier: 'enterprise' });
-    const freeRun = await http.post('/run/async', { workflowId: await workflow(free, QUICK, { region: 'eu-west-1' }) }, { token: free.token });
-    const entRun = await http.post('/run/async', { workflowId: await workflow(enterprise, QUICK, { region: 'eu-west-1' }) }, { token: enterprise.token });
+    const freeRun = await http.post(
+      '/run/async',
+      { workflowId: await workflow(free, QUICK, { region: 'eu-west-1' }) },
+      { token: free.token },
+    );
+    const entRun = await http.post(
+      '/run/async',
+      { workflowId: await workflow(enterprise, QUICK, { region: 'eu-west-1' }) },
+      { token: enterprise.token },
+    );
     const connection = new IORedis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
     const queue = new Queue('eu-west-1-default', { connection, prefix: stack.env.REDIS_KEY_PREFIX });
     try {
@@ -190,7 +237,12 @@ describe('tier limits, enforced atomically on every path', () => {
     }
     const worker = await stack.startWorker({ WORKER_REGION: 'eu-west-1', WORKER_CONCURRENCY: '1' });
     const rows = await eventually(
-      () => sql<{ id: string; started_at: Date }>(stack.database.url, `SELECT id, started_at FROM executions WHERE id = ANY($1) AND status = 'succeeded' ORDER BY started_at`, [[freeRun.body.executionId, entRun.body.executionId]]),
+      () =>
+        sql<{ id: string; started_at: Date }>(
+          stack.database.url,
+          `SELECT id, started_at FROM executions WHERE id = ANY($1) AND status = 'succeeded' ORDER BY started_at`,
+          [[freeRun.body.executionId, entRun.body.executionId]],
+        ),
       (found) => found.length === 2,
     );
     expect(rows.map((row) => row.id)).toEqual([entRun.body.executionId, freeRun.body.executionId]);
@@ -203,11 +255,18 @@ describe('tier limits, enforced atomically on every path', () => {
     const id = await workflow(user, DELAY(2500), { region: 'eu-west-1' });
     const doomed = await stack.startWorker({ WORKER_REGION: 'eu-west-1' });
     const run = await http.post('/run/async', { workflowId: id }, { token: user.token });
-    await eventually(() => sql<{ status: string }>(stack.database.url, 'SELECT status FROM executions WHERE id = $1', [run.body.executionId]), (rows) => rows[0]?.status === 'running');
+    await eventually(
+      () => sql<{ status: string }>(stack.database.url, 'SELECT status FROM executions WHERE id = $1', [run.body.executionId]),
+      (rows) => rows[0]?.status === 'running',
+    );
     await doomed.stop('SIGKILL');
     expect((await http.post('/run/async', { workflowId: id }, { token: user.token })).body.code).toBe('CONCURRENCY_LIMIT');
     const rescuer = await stack.startWorker({ WORKER_REGION: 'eu-west-1' });
-    await eventually(() => activeCount(user.id), (n) => n === 0, 30000);
+    await eventually(
+      () => activeCount(user.id),
+      (n) => n === 0,
+      30000,
+    );
     const [row] = await sql<{ status: string }>(stack.database.url, 'SELECT status FROM executions WHERE id = $1', [run.body.executionId]);
     expect(row.status).toBe('succeeded');
     expect((await http.post('/run/async', { workflowId: id }, { token: user.token })).status).toBe(202);

@@ -19,11 +19,20 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   };
   const execution = (owner: TestUser, id: string) => http.get(`/executions/${id}`, { token: owner.token }).then((r) => r.body);
   const finished = (owner: TestUser, id: string, timeoutMs = 15000) =>
-    eventually(() => execution(owner, id), (body) => ['succeeded', 'failed', 'cancelled'].includes(body.status), timeoutMs);
+    eventually(
+      () => execution(owner, id),
+      (body) => ['succeeded', 'failed', 'cancelled'].includes(body.status),
+      timeoutMs,
+    );
 
   beforeAll(async () => {
     target = await new TargetServer()
-      .json('/orders', 200, { orders: [{ id: 1, total: 30 }, { id: 2, total: 12 }] })
+      .json('/orders', 200, {
+        orders: [
+          { id: 1, total: 30 },
+          { id: 2, total: 12 },
+        ],
+      })
       .json('/missing', 404, { error: 'not here' })
       .route('/flaky', (_req, res) => {
         flakyCalls++;
@@ -33,7 +42,10 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
       .route('/slow', (_req, res) => void setTimeout(() => res.end('late'), 3000))
       .start();
     // Only us-east-1 has a worker: eu-west-1 runs stay queued (used by the cancel test).
-    stack = await startStack({ HTTP_STEP_ALLOW_PRIVATE: 'true', WORKER_LOCK_MS: '2000', MIGRATIONS_RUN: 'true' }, { workers: [{ WORKER_REGION: 'us-east-1', WORKER_CONCURRENCY: '5' }] });
+    stack = await startStack(
+      { HTTP_STEP_ALLOW_PRIVATE: 'true', WORKER_LOCK_MS: '2000', MIGRATIONS_RUN: 'true' },
+      { workers: [{ WORKER_REGION: 'us-east-1', WORKER_CONCURRENCY: '5' }] },
+    );
     http = stack.api.http;
     user = await registerUser(http, 'owner');
     // This file is about execution, not tier limits (tiers.e2e-spec covers those).
@@ -56,14 +68,30 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
     });
     const run = await http.post('/run', { workflowId: workflow.id, input: { customer: 'acme' } }, { token: user.token });
     expect(run.status).toBe(200);
-    expect(run.body).toMatchObject({ workflowId: workflow.id, status: 'succeeded', trigger: 'manual', region: 'us-east-1', queue: 'us-east-1-default', output: { customer: 'acme', total: 42 }, error: null });
+    expect(run.body).toMatchObject({
+      workflowId: workflow.id,
+      status: 'succeeded',
+      trigger: 'manual',
+      region: 'us-east-1',
+      queue: 'us-east-1-default',
+      output: { customer: 'acme', total: 42 },
+      error: null,
+    });
     expect(run.body.steps.map((step: { id: string; status: string }) => [step.id, step.status])).toEqual([
       ['fetch', 'succeeded'],
       ['total', 'succeeded'],
       ['big', 'succeeded'],
       ['summary', 'succeeded'],
     ]);
-    expect(run.body.steps[0].output).toMatchObject({ status: 200, body: { orders: [{ id: 1, total: 30 }, { id: 2, total: 12 }] } });
+    expect(run.body.steps[0].output).toMatchObject({
+      status: 200,
+      body: {
+        orders: [
+          { id: 1, total: 30 },
+          { id: 2, total: 12 },
+        ],
+      },
+    });
     expect(run.body.workerId).toEqual(expect.stringContaining(String(stack.workers[0].pid)));
     expect(target.hits.some((hit) => hit.url === '/orders?customer=acme')).toBe(true);
 
@@ -89,13 +117,17 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   });
 
   it('retries a 503 and succeeds on the third attempt; a 404 fails at once', async () => {
-    const flaky = await createWorkflow(user, { steps: [{ id: 'call', type: 'http', params: { method: 'GET', url: target.url('/flaky') }, retry: { attempts: 3, backoffMs: 50 } }] });
+    const flaky = await createWorkflow(user, {
+      steps: [{ id: 'call', type: 'http', params: { method: 'GET', url: target.url('/flaky') }, retry: { attempts: 3, backoffMs: 50 } }],
+    });
     const ok = await http.post('/run', { workflowId: flaky.id }, { token: user.token });
     expect(ok.body).toMatchObject({ status: 'succeeded' });
     expect(ok.body.steps[0]).toMatchObject({ id: 'call', status: 'succeeded', attempts: 3 });
     expect(target.hitsOf('/flaky')).toBe(3);
 
-    const missing = await createWorkflow(user, { steps: [{ id: 'call', type: 'http', params: { method: 'GET', url: target.url('/missing') }, retry: { attempts: 3, backoffMs: 50 } }] });
+    const missing = await createWorkflow(user, {
+      steps: [{ id: 'call', type: 'http', params: { method: 'GET', url: target.url('/missing') }, retry: { attempts: 3, backoffMs: 50 } }],
+    });
     const failed = await http.post('/run', { workflowId: missing.id }, { token: user.token });
     expect(failed.body).toMatchObject({ status: 'failed', error: expect.stringContaining('404') });
     expect(failed.body.steps[0]).toMatchObject({ status: 'failed', attempts: 1, error: expect.stringContaining('404') });
@@ -103,7 +135,9 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   });
 
   it('a step with timeoutMs 200 against a slow target fails within a second', async () => {
-    const workflow = await createWorkflow(user, { steps: [{ id: 'slow', type: 'http', params: { method: 'GET', url: target.url('/slow') }, timeoutMs: 200 }] });
+    const workflow = await createWorkflow(user, {
+      steps: [{ id: 'slow', type: 'http', params: { method: 'GET', url: target.url('/slow') }, timeoutMs: 200 }],
+    });
     const run = await http.post('/run', { workflowId: workflow.id }, { token: user.token });
     expect(run.body).toMatchObject({ status: 'failed' });
     expect(run.body.steps[0].error).toMatch(/time/i);
@@ -111,7 +145,10 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   });
 
   it('cancels a queued run (no worker in its region) and a running one; later steps never run', async () => {
-    const queuedWorkflow = await createWorkflow(user, { region: 'eu-west-1', steps: [{ id: 'later', type: 'http', params: { method: 'GET', url: target.url('/queued-never') } }] });
+    const queuedWorkflow = await createWorkflow(user, {
+      region: 'eu-west-1',
+      steps: [{ id: 'later', type: 'http', params: { method: 'GET', url: target.url('/queued-never') } }],
+    });
     const queued = await http.post('/run/async', { workflowId: queuedWorkflow.id }, { token: user.token });
     expect(queued.body).toMatchObject({ status: 'queued', region: 'eu-west-1', warnings: ['no worker is online in eu-west-1'] });
     const cancelledQueued = await http.post(`/executions/${queued.body.executionId}/cancel`, undefined, { token: user.token });
@@ -125,11 +162,17 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
       ],
     });
     const accepted = await http.post('/run/async', { workflowId: running.id }, { token: user.token });
-    await eventually(() => execution(user, accepted.body.executionId), (body) => body.status === 'running');
+    await eventually(
+      () => execution(user, accepted.body.executionId),
+      (body) => body.status === 'running',
+    );
     const started = Date.now();
     const cancelled = await http.post(`/executions/${accepted.body.executionId}/cancel`, undefined, { token: user.token });
     expect(cancelled.body.status).toBe('cancelled');
-    const steps = await eventually(() => execution(user, accepted.body.executionId), (body) => body.steps.length === 2);
+    const steps = await eventually(
+      () => execution(user, accepted.body.executionId),
+      (body) => body.steps.length === 2,
+    );
     expect(Date.now() - started).toBeLessThan(3000);
     expect(steps.status).toBe('cancelled');
     expect(steps.steps.map((step: { status: string }) => step.status)).toEqual(['cancelled', 'skipped']);
@@ -142,7 +185,10 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   });
 
   it('a webhook run gets the posted body as input; a wrong token gets 404 and creates nothing', async () => {
-    const workflow = await createWorkflow(user, { trigger: { type: 'webhook' }, steps: [{ id: 'echo', type: 'transform', params: { expression: 'input.order' } }] });
+    const workflow = await createWorkflow(user, {
+      trigger: { type: 'webhook' },
+      steps: [{ id: 'echo', type: 'transform', params: { expression: 'input.order' } }],
+    });
     expect(workflow.webhook).toEqual({ url: `${stack.api.url}/hooks/${workflow.id}`, token: expect.stringMatching(/^whk_/) });
     expect((await http.get(`/workflows/${workflow.id}`, { token: user.token })).body.webhook).toBeUndefined();
 
@@ -156,7 +202,10 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
       const wrong = await http.post(`/hooks/${workflow.id}`, { order: 1 }, { headers });
       expect(wrong.status).toBe(404);
     }
-    expect((await http.post(`/hooks/00000000-0000-4000-8000-000000000000`, {}, { headers: { 'x-webhook-token': workflow.webhook.token } })).status).toBe(404);
+    expect(
+      (await http.post(`/hooks/00000000-0000-4000-8000-000000000000`, {}, { headers: { 'x-webhook-token': workflow.webhook.token } }))
+        .status,
+    ).toBe(404);
     expect((await http.get(`/executions?workflowId=${workflow.id}`, { token: user.token })).body.total).toBe(before);
 
     const rotated = await http.post(`/workflows/${workflow.id}/webhook-token`, undefined, { token: user.token });
@@ -167,8 +216,15 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
 
   it('a */2 * * * * * schedule produces runs with trigger schedule; deleting the workflow stops them', async () => {
     const owner = await registerUser(http, 'scheduler');
-    const workflow = await createWorkflow(owner, { trigger: { type: 'schedule', cron: '*/2 * * * * *' }, steps: [{ id: 'tick', type: 'transform', params: { expression: '"tick"' } }] });
-    const list = await eventually(() => http.get(`/executions?workflowId=${workflow.id}&status=succeeded`, { token: owner.token }).then((r) => r.body), (body) => body.total >= 2, 12000);
+    const workflow = await createWorkflow(owner, {
+      trigger: { type: 'schedule', cron: '*/2 * * * * *' },
+      steps: [{ id: 'tick', type: 'transform', params: { expression: '"tick"' } }],
+    });
+    const list = await eventually(
+      () => http.get(`/executions?workflowId=${workflow.id}&status=succeeded`, { token: owner.token }).then((r) => r.body),
+      (body) => body.total >= 2,
+      12000,
+    );
     expect(list.items[0]).toMatchObject({ trigger: 'schedule', output: 'tick' });
 
     expect((await http.delete(`/workflows/${workflow.id}`, { token: owner.token })).status).toBe(204);
@@ -180,10 +236,23 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
 
   it('rejects invalid definitions with 400 naming the step', async () => {
     const cases: [unknown[], RegExp][] = [
-      [[{ id: 'a', type: 'transform', params: { expression: '1' } }, { id: 'a', type: 'transform', params: { expression: '2' } }], /a/],
+      [
+        [
+          { id: 'a', type: 'transform', params: { expression: '1' } },
+          { id: 'a', type: 'transform', params: { expression: '2' } },
+        ],
+        /a/,
+      ],
       [[{ id: 'x', type: 'teleport', params: {} }], /x/],
       [[{ id: 'bad', type: 'transform', params: { expression: '$$$(' } }], /bad/],
-      [[{ id: 'early', type: 'transform', params: { expression: '1' } }, { id: 'ref', type: 'http', params: { method: 'GET', url: 'https://example.com/{{ steps.later.output }}' } }, { id: 'later', type: 'transform', params: { expression: '1' } }], /ref/],
+      [
+        [
+          { id: 'early', type: 'transform', params: { expression: '1' } },
+          { id: 'ref', type: 'http', params: { method: 'GET', url: 'https://example.com/{{ steps.later.output }}' } },
+          { id: 'later', type: 'transform', params: { expression: '1' } },
+        ],
+        /ref/,
+      ],
       [[{ id: 'nap', type: 'delay', params: { ms: 300001 } }], /nap/],
       [[], /steps/],
     ];
@@ -194,7 +263,19 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
     }
     const tooMany = Array.from({ length: 101 }, (_, index) => ({ id: `s${index}`, type: 'transform', params: { expression: '1' } }));
     expect((await http.post('/workflows', { name: 'big', steps: tooMany }, { token: user.token })).status).toBe(400);
-    expect((await http.post('/workflows', { name: 'cron', trigger: { type: 'schedule', cron: 'every day' }, steps: [{ id: 'a', type: 'transform', params: { expression: '1' } }] }, { token: user.token })).status).toBe(400);
+    expect(
+      (
+        await http.post(
+          '/workflows',
+          {
+            name: 'cron',
+            trigger: { type: 'schedule', cron: 'every day' },
+            steps: [{ id: 'a', type: 'transform', params: { expression: '1' } }],
+          },
+          { token: user.token },
+        )
+      ).status,
+    ).toBe(400);
   });
 
   it('an inactive workflow answers 409 WORKFLOW_INACTIVE and creates nothing', async () => {
@@ -235,17 +316,32 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
     });
     const doomed = await stack.startWorker({ WORKER_REGION: 'eu-west-1' });
     const accepted = await http.post('/run/async', { workflowId: workflow.id }, { token: owner.token });
-    await eventually(() => execution(owner, accepted.body.executionId), (body) => body.status === 'running' && body.steps.length === 1);
+    await eventually(
+      () => execution(owner, accepted.body.executionId),
+      (body) => body.status === 'running' && body.steps.length === 1,
+    );
     await doomed.stop('SIGKILL');
 
     const rescuer = await stack.startWorker({ WORKER_REGION: 'eu-west-1' });
     const done = await finished(owner, accepted.body.executionId, 30000);
     expect(done).toMatchObject({ status: 'succeeded', output: 'before-after' });
     expect(done.workerId).toContain(String(rescuer.pid));
-    expect(done.steps.map((step: { id: string; status: string }) => `${step.id}:${step.status}`)).toEqual(['first:succeeded', 'wait:succeeded', 'last:succeeded']);
-    const rows = await sql<{ count: number }>(stack.database.url, 'SELECT count(*)::int AS count FROM execution_steps WHERE execution_id = $1', [accepted.body.executionId]);
+    expect(done.steps.map((step: { id: string; status: string }) => `${step.id}:${step.status}`)).toEqual([
+      'first:succeeded',
+      'wait:succeeded',
+      'last:succeeded',
+    ]);
+    const rows = await sql<{ count: number }>(
+      stack.database.url,
+      'SELECT count(*)::int AS count FROM execution_steps WHERE execution_id = $1',
+      [accepted.body.executionId],
+    );
     expect(rows[0].count).toBe(3);
-    const [row] = await sql<{ deliveries: number; status: string }>(stack.database.url, 'SELECT deliveries, status FROM executions WHERE id = $1', [accepted.body.executionId]);
+    const [row] = await sql<{ deliveries: number; status: string }>(
+      stack.database.url,
+      'SELECT deliveries, status FROM executions WHERE id = $1',
+      [accepted.body.executionId],
+    );
     expect(row).toEqual({ deliveries: 2, status: 'succeeded' });
     await rescuer.stop();
   });

@@ -29,7 +29,15 @@ export async function insertExecutions(databaseUrl: string, rows: AgedExecution[
          SELECT CASE WHEN r.day_offset IS NULL THEN now() - make_interval(secs => r.age_days * 86400)
                      ELSE (date_trunc('day', now() AT TIME ZONE 'UTC') - make_interval(days => r.day_offset) + interval '1 minute') AT TIME ZONE 'UTC' END AS at
        ) c`,
-    [ids, rows.map((r) => r.ownerId), rows.map((r) => r.workflowId), rows.map((r) => r.status), rows.map((r) => r.ageDays ?? null), rows.map((r) => r.dayOffset ?? null), rows.map((r) => r.durationMs ?? null)],
+    [
+      ids,
+      rows.map((r) => r.ownerId),
+      rows.map((r) => r.workflowId),
+      rows.map((r) => r.status),
+      rows.map((r) => r.ageDays ?? null),
+      rows.map((r) => r.dayOffset ?? null),
+      rows.map((r) => r.durationMs ?? null),
+    ],
   );
   const steps = rows.flatMap((row, index) => Array.from({ length: row.steps ?? 0 }, (_, position) => ({ id: ids[index], position })));
   if (steps.length > 0) {

@@ -27,7 +27,11 @@ export class FakeStripeApi {
   port = 0;
 
   private readonly routes: [string, RegExp, Route][] = [
-    ['POST', /^\/v1\/customers$/, (call) => ({ body: { id: `cus_test_${++this.counter}`, object: 'customer', email: call.form.email ?? null, metadata: {} } })],
+    [
+      'POST',
+      /^\/v1\/customers$/,
+      (call) => ({ body: { id: `cus_test_${++this.counter}`, object: 'customer', email: call.form.email ?? null, metadata: {} } }),
+    ],
     [
       'POST',
       /^\/v1\/checkout\/sessions$/,
@@ -82,7 +86,10 @@ export class FakeStripeApi {
         customer: known.customer,
         status: 'active',
         cancel_at_period_end: form.cancel_at_period_end === 'true',
-        items: { object: 'list', data: [{ id: `si_${id}`, object: 'subscription_item', price: { id: known.price }, current_period_end: known.periodEnd }] },
+        items: {
+          object: 'list',
+          data: [{ id: `si_${id}`, object: 'subscription_item', price: { id: known.price }, current_period_end: known.periodEnd }],
+        },
       },
     };
   }

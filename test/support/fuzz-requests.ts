@@ -61,11 +61,22 @@ export function operationsOf(document: Schema): FuzzOperation[] {
 
 function resolve(document: Schema, schema: Schema, depth = 0): Schema {
   if (depth > 8 || !schema) return {};
-  if (schema.$ref) return resolve(document, schema.$ref.split('/').slice(1).reduce((node: Schema, key: string) => node[key], document), depth + 1);
+  if (schema.$ref)
+    return resolve(
+      document,
+      schema.$ref
+        .split('/')
+        .slice(1)
+        .reduce((node: Schema, key: string) => node[key], document),
+      depth + 1,
+    );
   const merged: Schema = { ...schema };
   for (const part of schema.allOf ?? []) Object.assign(merged, resolve(document, part, depth + 1));
   delete merged.allOf;
-  if (merged.properties) merged.properties = Object.fromEntries(Object.entries<Schema>(merged.properties).map(([key, value]) => [key, resolve(document, value, depth + 1)]));
+  if (merged.properties)
+    merged.properties = Object.fromEntries(
+      Object.entries<Schema>(merged.properties).map(([key, value]) => [key, resolve(document, value, depth + 1)]),
+    );
   if (merged.items) merged.items = resolve(document, merged.items, depth + 1);
   return merged;
 }
@@ -140,19 +151,26 @@ function plausibleFor(schema: Schema, pools: FuzzPools, depth: number): fc.Arbit
   if (schema.format === 'uuid') return fc.oneof(fc.constantFrom(...pools.ids), fc.uuid());
   switch (schema.type) {
     case 'string':
-      return fc.oneof(...nullable, ...(schema.example !== undefined ? [fc.constant(schema.example)] : []), fc.constantFrom(...pools.ids), hostileString);
+      return fc.oneof(
+        ...nullable,
+        ...(schema.example !== undefined ? [fc.constant(schema.example)] : []),
+        fc.constantFrom(...pools.ids),
+        hostileString,
+      );
     case 'number':
     case 'integer':
       return fc.oneof(...nullable, fc.integer({ min: -5, max: 150000 }), hostileNumber);
     case 'boolean':
       return fc.oneof(...nullable, fc.boolean());
     case 'array':
-      if (!schema.items || schema.items.type === 'object') return fc.oneof(fc.constant(schema.example ?? []), fc.array(stepLike(), { maxLength: 4 }));
+      if (!schema.items || schema.items.type === 'object')
+        return fc.oneof(fc.constant(schema.example ?? []), fc.array(stepLike(), { maxLength: 4 }));
       return fc.array(valueFor(schema.items, pools, depth + 1), { maxLength: 4 });
     case 'object':
     default: {
       const properties = Object.entries<Schema>(schema.properties ?? {});
-      if (properties.length === 0 || depth > 4) return fc.oneof(...nullable, fc.constant(schema.example ?? {}), fc.dictionary(hostileString, hostileValue, { maxKeys: 3 }));
+      if (properties.length === 0 || depth > 4)
+        return fc.oneof(...nullable, fc.constant(schema.example ?? {}), fc.dictionary(hostileString, hostileValue, { maxKeys: 3 }));
       const model = Object.fromEntries(properties.map(([key, value]) => [key, valueFor(value, pools, depth + 1)]));
       return fc.oneof(...nullable, fc.record(model, { requiredKeys: [] }));
     }
@@ -169,7 +187,15 @@ function stepLike(): fc.Arbitrary<unknown> {
         {
           method: fc.constantFrom('GET', 'POST', 'TRACE', 'CONNECT', ''),
           // Never a reachable address off this machine: the fuzz stack has no worker anyway.
-          url: fc.constantFrom('http://127.0.0.1:1/x', 'http://169.254.169.254/latest/meta-data/', 'file:///etc/passwd', 'http://[::1]:1/', 'javascript:alert(1)', '{{ input.url }}', ''),
+          url: fc.constantFrom(
+            'http://127.0.0.1:1/x',
+            'http://169.254.169.254/latest/meta-data/',
+            'file:///etc/passwd',
+            'http://[::1]:1/',
+            'javascript:alert(1)',
+            '{{ input.url }}',
+            '',
+          ),
           expression: fc.oneof(fc.constantFrom('1 + 1', '$count(steps)', 'input.a.b.c', '$sum([1,2]', '{{ input }}'), hostileString),
           ms: hostileNumber,
           headers: fc.dictionary(hostileString, hostileString, { maxKeys: 2 }),
@@ -186,11 +212,19 @@ function stepLike(): fc.Arbitrary<unknown> {
 /** Body payloads that no schema describes: raw bytes, bad JSON, prototype keys, deep nesting, wrong types. */
 const rawPayload: fc.Arbitrary<{ contentType: string | null; body: Buffer; what: string }> = fc.oneof(
   fc.constantFrom(
-    { contentType: 'application/json', body: Buffer.from('{"__proto__":{"role":"admin","isAdmin":true},"constructor":{"prototype":{"polluted":1}}}'), what: '__proto__ keys' },
+    {
+      contentType: 'application/json',
+      body: Buffer.from('{"__proto__":{"role":"admin","isAdmin":true},"constructor":{"prototype":{"polluted":1}}}'),
+      what: '__proto__ keys',
+    },
     { contentType: 'application/json', body: Buffer.from('{"name":"x","name":"y","__proto__":null}'), what: 'duplicate keys' },
     { contentType: 'application/json', body: Buffer.from('{"name": "tr'), what: 'truncated JSON' },
     { contentType: 'application/json', body: Buffer.from('{"a":1,}'), what: 'trailing comma' },
-    { contentType: 'application/json', body: Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0xfe, 0x22, 0x7d]), what: 'invalid UTF-8 inside a string' },
+    {
+      contentType: 'application/json',
+      body: Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0xfe, 0x22, 0x7d]),
+      what: 'invalid UTF-8 inside a string',
+    },
     { contentType: 'application/json', body: Buffer.from([0xff, 0xfe, 0xfd, 0x00, 0x01]), what: 'invalid UTF-8 bytes' },
     { contentType: 'application/json; charset=utf-16', body: Buffer.from('{"a":1}', 'utf16le'), what: 'utf-16 charset' },
     { contentType: 'application/json; charset=latin1', body: Buffer.from('{"name":"\u00e9"}', 'latin1'), what: 'latin1 charset' },
@@ -199,20 +233,40 @@ const rawPayload: fc.Arbitrary<{ contentType: string | null; body: Buffer; what:
     { contentType: 'application/json', body: Buffer.from('"just a string"'), what: 'string body' },
     { contentType: 'application/json', body: Buffer.from('123456789012345678901234567890'), what: 'number body' },
     { contentType: 'application/json', body: Buffer.from(`{"name":"${'x'.repeat(1_100_000)}"}`), what: 'body over 1 MB' },
-    { contentType: 'application/json', body: Buffer.from(JSON.stringify({ name: 'n', steps: [], input: { big: 'y'.repeat(900_000) } })), what: 'field of 900 KB' },
+    {
+      contentType: 'application/json',
+      body: Buffer.from(JSON.stringify({ name: 'n', steps: [], input: { big: 'y'.repeat(900_000) } })),
+      what: 'field of 900 KB',
+    },
     { contentType: 'text/plain', body: Buffer.from('{"name":"x"}'), what: 'text/plain' },
     { contentType: 'application/x-www-form-urlencoded', body: Buffer.from('name=x&steps[0][id]=a&__proto__[admin]=1'), what: 'form body' },
-    { contentType: 'multipart/form-data; boundary=zz', body: Buffer.from('--zz\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--zz--\r\n'), what: 'multipart' },
-    { contentType: 'application/xml', body: Buffer.from('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>'), what: 'XML with an entity' },
+    {
+      contentType: 'multipart/form-data; boundary=zz',
+      body: Buffer.from('--zz\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--zz--\r\n'),
+      what: 'multipart',
+    },
+    {
+      contentType: 'application/xml',
+      body: Buffer.from('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>'),
+      what: 'XML with an entity',
+    },
     { contentType: null, body: Buffer.from('{"name":"x"}'), what: 'no content type' },
   ),
   fc.constantFrom(50, 100, 2000, 20000, 200000).chain((depth) =>
     fc.constantFrom(
       { contentType: 'application/json', body: Buffer.from('['.repeat(depth) + ']'.repeat(depth)), what: `arrays nested ${depth} deep` },
-      { contentType: 'application/json', body: Buffer.from(`{"workflowId":"00000000-0000-0000-0000-000000000000","name":"n","steps":[],"input":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`), what: `objects nested ${depth} deep` },
+      {
+        contentType: 'application/json',
+        body: Buffer.from(
+          `{"workflowId":"00000000-0000-0000-0000-000000000000","name":"n","steps":[],"input":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+        ),
+        what: `objects nested ${depth} deep`,
+      },
     ),
   ),
-  fc.jsonValue({ maxDepth: 3 }).map((value) => ({ contentType: 'application/json', body: Buffer.from(JSON.stringify(value) ?? 'null'), what: 'random JSON' })),
+  fc
+    .jsonValue({ maxDepth: 3 })
+    .map((value) => ({ contentType: 'application/json', body: Buffer.from(JSON.stringify(value) ?? 'null'), what: 'random JSON' })),
 );
 
 function pathWith(operation: FuzzOperation, values: string[]): string {
@@ -235,10 +289,17 @@ const ALG_NONE = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64ur
 
 /** One generated request for an operation. */
 export function requestFor(operation: FuzzOperation, pools: FuzzPools): fc.Arbitrary<FuzzRequest> {
-  const pathValues = fc.array(fc.oneof({ arbitrary: fc.constantFrom(...pools.ids), weight: 3 }, { arbitrary: fc.uuid(), weight: 1 }, { arbitrary: hostilePathSegment, weight: 2 }), {
-    minLength: operation.pathParams.length,
-    maxLength: operation.pathParams.length,
-  });
+  const pathValues = fc.array(
+    fc.oneof(
+      { arbitrary: fc.constantFrom(...pools.ids), weight: 3 },
+      { arbitrary: fc.uuid(), weight: 1 },
+      { arbitrary: hostilePathSegment, weight: 2 },
+    ),
+    {
+      minLength: operation.pathParams.length,
+      maxLength: operation.pathParams.length,
+    },
+  );
   const queryPairs = fc.array(
     fc.oneof(
       ...operation.query.map((parameter) => fc.tuple(fc.constant(parameter.name), valueFor(parameter.schema, pools).map(queryText))),
@@ -264,12 +325,22 @@ export function requestFor(operation: FuzzOperation, pools: FuzzPools): fc.Arbit
     { requiredKeys: [] },
   );
   const jsonBody = operation.body
-    ? valueFor(operation.body, pools).map((value) => ({ contentType: 'application/json' as string | null, body: Buffer.from(JSON.stringify(value) ?? 'null'), what: 'generated body' }))
+    ? valueFor(operation.body, pools).map((value) => ({
+        contentType: 'application/json' as string | null,
+        body: Buffer.from(JSON.stringify(value) ?? 'null'),
+        what: 'generated body',
+      }))
     : fc.constant(null);
-  const body = fc.oneof({ arbitrary: jsonBody, weight: operation.body ? 5 : 1 }, { arbitrary: rawPayload, weight: 2 }, { arbitrary: fc.constant(null), weight: 1 });
+  const body = fc.oneof(
+    { arbitrary: jsonBody, weight: operation.body ? 5 : 1 },
+    { arbitrary: rawPayload, weight: 2 },
+    { arbitrary: fc.constant(null), weight: 1 },
+  );
   return fc.tuple(pathValues, queryPairs, auth, extraHeaders, body).map(([values, pairs, authorization, extra, payload]) => {
     const query = pairs.map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`).join('&');
-    const headers = Object.fromEntries(Object.entries({ ...authorization, ...extra }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    const headers = Object.fromEntries(
+      Object.entries({ ...authorization, ...extra }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     if (!payload?.body.length || extra['content-encoding'] === 'identity') delete headers['content-encoding'];
     if (payload?.contentType) headers['content-type'] = payload.contentType;
     const path = pathWith(operation, values) + (query ? `?${query}` : '');
@@ -280,7 +351,9 @@ export function requestFor(operation: FuzzOperation, pools: FuzzPools): fc.Arbit
 
 /** Like encodeURIComponent, but a lone surrogate becomes the invalid UTF-8 bytes it would be (ED A0 80), not an exception. */
 function percentEncode(value: string): string {
-  return value.replace(/[\ud800-\udbff][\udc00-\udfff]|[\s\S]/g, (char) => (char.length === 1 && char >= '\ud800' && char <= '\udfff' ? '%ED%A0%80' : encodeURIComponent(char)));
+  return value.replace(/[\ud800-\udbff][\udc00-\udfff]|[\s\S]/g, (char) =>
+    char.length === 1 && char >= '\ud800' && char <= '\udfff' ? '%ED%A0%80' : encodeURIComponent(char),
+  );
 }
 
 function queryText(value: unknown): string {
@@ -292,11 +365,20 @@ export function send(baseUrl: string, request: FuzzRequest, timeoutMs = 20000): 
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
-      { host: url.hostname, port: url.port, method: request.method, path: request.path, headers: { ...request.headers, ...(request.body ? { 'content-length': String(request.body.length) } : {}) }, timeout: timeoutMs },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: request.method,
+        path: request.path,
+        headers: { ...request.headers, ...(request.body ? { 'content-length': String(request.body.length) } : {}) },
+        timeout: timeoutMs,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString() }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString() }),
+        );
         response.on('error', reject);
       },
     );

@@ -32,7 +32,12 @@ export class OwnPostgres {
   static async start(): Promise<OwnPostgres> {
     const bin = postgresBinDir();
     const dir = mkdtempSync(join(tmpdir(), 'flowline-pg-'));
-    if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+    if (process.getuid?.() === 0)
+      chownSync(
+        dir,
+        Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+        Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+      );
     asPostgres(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
     const server = new OwnPostgres(await freePort(), dir, bin);
     server.startServer();
@@ -44,7 +49,16 @@ export class OwnPostgres {
   }
 
   startServer(): void {
-    asPostgres(join(this.bin, 'pg_ctl'), ['-D', join(this.dir, 'data'), '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-l', join(this.dir, 'log'), 'start']);
+    asPostgres(join(this.bin, 'pg_ctl'), [
+      '-D',
+      join(this.dir, 'data'),
+      '-o',
+      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      '-w',
+      '-l',
+      join(this.dir, 'log'),
+      'start',
+    ]);
   }
 
   stopServer(): void {

@@ -45,7 +45,21 @@ export class OwnRedis {
     const persistence = this.options.appendonly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir, '--maxmemory-policy', 'noeviction', '--protected-mode', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        ...persistence,
+        '--dir',
+        this.dir,
+        '--maxmemory-policy',
+        'noeviction',
+        '--protected-mode',
+        'no',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout?.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
@@ -90,7 +104,12 @@ export class OwnRedis {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!this.running) throw new Error(`redis-server exited at start:\n${this.log.slice(-2000)}`);
-      const probe = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+      const probe = new IORedis(this.url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        enableOfflineQueue: false,
+      });
       probe.on('error', () => undefined);
       try {
         await probe.connect();
@@ -100,7 +119,8 @@ export class OwnRedis {
       } finally {
         probe.disconnect();
       }
-      if (Date.now() > deadline) throw new Error(`redis-server on ${this.port} not ready within ${timeoutMs} ms:\n${this.log.slice(-2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`redis-server on ${this.port} not ready within ${timeoutMs} ms:\n${this.log.slice(-2000)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -18,7 +18,10 @@ export interface OwnServicesStack extends TestStack {
  * Starts both servers, creates the database (the api migrates it at boot),
  * then the stack. `close()` stops the processes and destroys both servers.
  */
-export async function startOwnServicesStack(overrides: RawEnv = {}, options: { workers?: RawEnv[]; redis?: OwnRedisOptions } = {}): Promise<OwnServicesStack> {
+export async function startOwnServicesStack(
+  overrides: RawEnv = {},
+  options: { workers?: RawEnv[]; redis?: OwnRedisOptions } = {},
+): Promise<OwnServicesStack> {
   const [postgres, redis] = await Promise.all([OwnPostgres.start(), OwnRedis.start(options.redis)]);
   const queues = new Map<string, Queue>();
   try {
@@ -28,7 +31,10 @@ export async function startOwnServicesStack(overrides: RawEnv = {}, options: { w
     await admin.end();
     const database: TestDatabase = { name: 'flowline', url: postgres.url('flowline'), drop: async () => undefined };
     // A PostgreSQL of its own: the production pool size, not the small one shared-server tests use.
-    const stack = await startStack({ REDIS_URL: redis.url, MIGRATIONS_RUN: 'true', DATABASE_POOL_SIZE: '20', ...overrides }, { workers: options.workers, database });
+    const stack = await startStack(
+      { REDIS_URL: redis.url, MIGRATIONS_RUN: 'true', DATABASE_POOL_SIZE: '20', ...overrides },
+      { workers: options.workers, database },
+    );
     const close = stack.close;
     return Object.assign(stack, {
       postgres,
@@ -36,7 +42,10 @@ export async function startOwnServicesStack(overrides: RawEnv = {}, options: { w
       queue(region: string): Queue {
         let queue = queues.get(region);
         if (!queue) {
-          queue = new Queue(`${region}-default`, { connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null }, prefix: String(stack.env.REDIS_KEY_PREFIX) });
+          queue = new Queue(`${region}-default`, {
+            connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null },
+            prefix: String(stack.env.REDIS_KEY_PREFIX),
+          });
           queue.on('error', () => undefined);
           queues.set(region, queue);
         }

@@ -46,7 +46,14 @@ export function subscriptionObject(fields: SubscriptionFields): Record<string, u
     metadata: fields.userId ? { userId: fields.userId } : {},
     items: {
       object: 'list',
-      data: [{ id: `si_${fields.subscription}`, object: 'subscription_item', price: { id: fields.price, object: 'price' }, current_period_end: fields.periodEnd ?? nowSeconds() + 30 * 86400 }],
+      data: [
+        {
+          id: `si_${fields.subscription}`,
+          object: 'subscription_item',
+          price: { id: fields.price, object: 'price' },
+          current_period_end: fields.periodEnd ?? nowSeconds() + 30 * 86400,
+        },
+      ],
     },
   };
 }
@@ -61,10 +68,20 @@ export interface SendOptions {
 }
 
 /** Posts an event to /billing/webhook signed with the stripe package's own test-header helper. */
-export function sendStripeEvent(http: HttpClient, event: StripeEvent | Record<string, unknown>, options: SendOptions = {}): Promise<HttpResult> {
+export function sendStripeEvent(
+  http: HttpClient,
+  event: StripeEvent | Record<string, unknown>,
+  options: SendOptions = {},
+): Promise<HttpResult> {
   const payload = JSON.stringify(event);
   const signature =
-    options.signature === undefined ? Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? STRIPE_TEST.webhookSecret, timestamp: options.timestamp }) : options.signature;
+    options.signature === undefined
+      ? Stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret: options.secret ?? STRIPE_TEST.webhookSecret,
+          timestamp: options.timestamp,
+        })
+      : options.signature;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (signature !== null) headers['stripe-signature'] = signature;
   return http.post('/billing/webhook', undefined, { raw: options.body ?? payload, headers });

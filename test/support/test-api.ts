@@ -32,7 +32,10 @@ export interface TestStack {
  * their own and a Redis key prefix of their own. `options.database` replaces the
  * clone of the shared template (e.g. a database on a PostgreSQL of the test's own).
  */
-export async function startStack(overrides: RawEnv = {}, options: { workers?: RawEnv[]; database?: TestDatabase } = {}): Promise<TestStack> {
+export async function startStack(
+  overrides: RawEnv = {},
+  options: { workers?: RawEnv[]; database?: TestDatabase } = {},
+): Promise<TestStack> {
   const database = options.database ?? (await createTestDatabase());
   const env = baseTestEnv({ DATABASE_URL: database.url, ...overrides });
   const apis: TestApi[] = [];

@@ -5,7 +5,10 @@ import { RawEnv } from '../../libs/config/src/env-reader';
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Per checkout, so test runs of two working trees on one PostgreSQL never touch each other's databases. */
-export const CHECKOUT_ID = createHash('sha256').update(resolve(__dirname, '..', '..')).digest('hex').slice(0, 8);
+export const CHECKOUT_ID = createHash('sha256')
+  .update(resolve(__dirname, '..', '..'))
+  .digest('hex')
+  .slice(0, 8);
 export const TEMPLATE_DATABASE = `flowline_tpl_${CHECKOUT_ID}`;
 export const TEST_DATABASE_PREFIX = `flowline_t_${CHECKOUT_ID}_`;
 

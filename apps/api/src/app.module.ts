@@ -56,10 +56,7 @@ export class AppModule {
         BillingModule,
         AnalyticsModule,
       ],
-      providers: [
-        DatabaseMigrator,
-        HttpDrain,
-      ],
+      providers: [DatabaseMigrator, HttpDrain],
     };
   }
 }

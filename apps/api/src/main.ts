@@ -12,7 +12,8 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   // Config errors name the settings, never their values.
-  const message = error instanceof ConfigValidationError ? error.message : `failed to start: ${error instanceof Error ? error.message : String(error)}`;
+  const message =
+    error instanceof ConfigValidationError ? error.message : `failed to start: ${error instanceof Error ? error.message : String(error)}`;
   process.stderr.write(`flowline-api: ${message}\n`);
   process.exit(1);
 });

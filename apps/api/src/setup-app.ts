@@ -12,7 +12,9 @@ import { createValidationPipe } from './common/validation';
 export function buildOpenApiDocument(app: INestApplication) {
   const document = new DocumentBuilder()
     .setTitle('Flowline API')
-    .setDescription('Multi-tenant, multi-region workflow automation. Authenticate with a bearer token from POST /auth/login, or an API key in X-API-Key.')
+    .setDescription(
+      'Multi-tenant, multi-region workflow automation. Authenticate with a bearer token from POST /auth/login, or an API key in X-API-Key.',
+    )
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')

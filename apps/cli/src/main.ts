@@ -11,7 +11,9 @@ import { RetentionPurger } from '@app/retention';
 
 async function withDataSource<T>(work: (dataSource: DataSource, config: AppConfig) => Promise<T>): Promise<T> {
   const config = loadConfigFromEnvironment();
-  const dataSource = await new DataSource(buildDataSourceOptions({ url: config.databaseUrl, applicationName: 'flowline-cli', poolSize: 2 })).initialize();
+  const dataSource = await new DataSource(
+    buildDataSourceOptions({ url: config.databaseUrl, applicationName: 'flowline-cli', poolSize: 2 }),
+  ).initialize();
   try {
     return await work(dataSource, config);
   } finally {
@@ -35,13 +37,16 @@ program
   .option('--batch-size <n>', 'rows per transaction', '500')
   .action(async (options: { batchSize: string }) => {
     const batchSize = Number(options.batchSize);
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10000) throw new Error('--batch-size must be a whole number from 1 to 10000');
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10000)
+      throw new Error('--batch-size must be a whole number from 1 to 10000');
     const cipher = new EnvelopeCipher(loadConfigFromEnvironment().encryptionKeys);
     const report = await withDataSource((dataSource) => rotateCredentialKeys(dataSource, cipher, batchSize, (line) => console.log(line)));
     console.log(`Re-encrypted ${report.moved} credential row(s) with key ${report.activeKeyId}`);
     if (report.failed.length > 0) {
       // Ids only: nothing about the rows' content.
-      throw new Error(`${report.failed.length} credential row(s) could not be decrypted with the configured keys and were left as they are: ${report.failed.join(', ')}`);
+      throw new Error(
+        `${report.failed.length} credential row(s) could not be decrypted with the configured keys and were left as they are: ${report.failed.join(', ')}`,
+      );
     }
   });
 
@@ -62,13 +67,17 @@ program
 
 program
   .command('purge')
-  .description("Delete data past its retention now (executions older than each owner's retentionDays, audit rows older than AUDIT_RETENTION_DAYS), as the workers' scheduled job does")
+  .description(
+    "Delete data past its retention now (executions older than each owner's retentionDays, " +
+      "audit rows older than AUDIT_RETENTION_DAYS), as the workers' scheduled job does",
+  )
   .action(async () => {
     const report = await withDataSource((dataSource, config) =>
       new RetentionPurger(dataSource, { batchSize: config.retentionBatchSize, batchPauseMs: config.retentionBatchPauseMs }).purge({
         waitForLock: true,
         onWaiting: () => console.log('Another purge is running; waiting for it to finish'),
-        onProgress: ({ section, batch, deleted, sectionDeleted }) => console.log(`${section}: batch ${batch} deleted ${deleted} rows (${sectionDeleted} so far)`),
+        onProgress: ({ section, batch, deleted, sectionDeleted }) =>
+          console.log(`${section}: batch ${batch} deleted ${deleted} rows (${sectionDeleted} so far)`),
       }),
     );
     for (const [section, result] of Object.entries(report.sections)) {

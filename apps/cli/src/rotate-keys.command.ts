@@ -23,7 +23,12 @@ export interface RotationReport {
  * that cannot be decrypted is reported once and skipped, and running it again
  * only touches what is still left.
  */
-export async function rotateCredentialKeys(dataSource: DataSource, cipher: EnvelopeCipher, batchSize: number, progress: (line: string) => void): Promise<RotationReport> {
+export async function rotateCredentialKeys(
+  dataSource: DataSource,
+  cipher: EnvelopeCipher,
+  batchSize: number,
+  progress: (line: string) => void,
+): Promise<RotationReport> {
   const report: RotationReport = { activeKeyId: cipher.activeKeyId, moved: 0, failed: [] };
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
@@ -36,8 +41,18 @@ export async function rotateCredentialKeys(dataSource: DataSource, cipher: Envel
       let moved = 0;
       for (const row of rows) {
         try {
-          const envelope = resealCredential(cipher, { id: row.id, ownerId: row.owner_id }, { keyId: row.key_id, iv: row.iv, authTag: row.auth_tag, ciphertext: row.ciphertext });
-          await manager.query(`UPDATE credentials SET key_id = $2, iv = $3, auth_tag = $4, ciphertext = $5 WHERE id = $1`, [row.id, envelope.keyId, envelope.iv, envelope.authTag, envelope.ciphertext]);
+          const envelope = resealCredential(
+            cipher,
+            { id: row.id, ownerId: row.owner_id },
+            { keyId: row.key_id, iv: row.iv, authTag: row.auth_tag, ciphertext: row.ciphertext },
+          );
+          await manager.query(`UPDATE credentials SET key_id = $2, iv = $3, auth_tag = $4, ciphertext = $5 WHERE id = $1`, [
+            row.id,
+            envelope.keyId,
+            envelope.iv,
+            envelope.authTag,
+            envelope.ciphertext,
+          ]);
           moved++;
         } catch (error) {
           if (!(error instanceof CredentialDecryptionError)) throw error;

@@ -9,13 +9,19 @@ export async function printStatus(config: AppConfig, dataSource: DataSource): Pr
     console.log('region        queue                 default  workers  waiting  active  failed');
     for (const region of config.regions) {
       const queue = queues.get(region);
-      const [workers, counts] = await Promise.all([queue.getWorkersCount(), queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed')]);
+      const [workers, counts] = await Promise.all([
+        queue.getWorkersCount(),
+        queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed'),
+      ]);
       const waiting = (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0);
       console.log(
         `${region.padEnd(14)}${regionQueueName(region).padEnd(22)}${(region === config.defaultRegion ? 'yes' : 'no').padEnd(9)}${String(workers).padEnd(9)}${String(waiting).padEnd(9)}${String(counts.active ?? 0).padEnd(8)}${counts.failed ?? 0}`,
       );
     }
-    const rows = (await dataSource.query(`SELECT status, count(*)::int AS n FROM executions GROUP BY status ORDER BY status`)) as { status: string; n: number }[];
+    const rows = (await dataSource.query(`SELECT status, count(*)::int AS n FROM executions GROUP BY status ORDER BY status`)) as {
+      status: string;
+      n: number;
+    }[];
     console.log(`executions: ${rows.map((row) => `${row.status} ${row.n}`).join(', ') || 'none'}`);
   } finally {
     await queues.close();

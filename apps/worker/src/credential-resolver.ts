@@ -27,9 +27,16 @@ export class CredentialResolver {
 
   async headersFor(ownerId: string, credentialId: string): Promise<Record<string, string>> {
     if (!UUID.test(credentialId)) throw new Error('credential not found');
-    const [row] = (await this.dataSource.query(`SELECT id, key_id, iv, auth_tag, ciphertext FROM credentials WHERE id = $1 AND owner_id = $2`, [credentialId, ownerId])) as CredentialRow[];
+    const [row] = (await this.dataSource.query(
+      `SELECT id, key_id, iv, auth_tag, ciphertext FROM credentials WHERE id = $1 AND owner_id = $2`,
+      [credentialId, ownerId],
+    )) as CredentialRow[];
     if (!row) throw new Error(`credential ${credentialId} not found`);
-    const secret = openCredential(this.cipher, { id: row.id, ownerId }, { keyId: row.key_id, iv: row.iv, authTag: row.auth_tag, ciphertext: row.ciphertext });
+    const secret = openCredential(
+      this.cipher,
+      { id: row.id, ownerId },
+      { keyId: row.key_id, iv: row.iv, authTag: row.auth_tag, ciphertext: row.ciphertext },
+    );
     return credentialHeaders(secret);
   }
 }

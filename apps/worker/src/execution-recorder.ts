@@ -70,22 +70,49 @@ export class ExecutionRecorder {
 
   /** queued → running (or a running one taken over after a crash); null when there is nothing to run. */
   async claim(executionId: string, workerId: string): Promise<ClaimedExecution | null> {
-    const row = await this.sql.one<{ id: string; owner_id: string; definition: StepDefinition[]; input: unknown; deliveries: number; result_awaited: boolean }>(CLAIM, [
-      executionId,
-      workerId,
-    ]);
+    const row = await this.sql.one<{
+      id: string;
+      owner_id: string;
+      definition: StepDefinition[];
+      input: unknown;
+      deliveries: number;
+      result_awaited: boolean;
+    }>(CLAIM, [executionId, workerId]);
     if (!row) return null;
     // Only a redelivery can find steps recorded by an earlier attempt.
     const completed = row.deliveries > 1 ? await this.completedSteps(executionId) : [];
-    return { id: row.id, ownerId: row.owner_id, definition: row.definition, input: row.input, delivery: row.deliveries, completed, resultAwaited: row.result_awaited };
+    return {
+      id: row.id,
+      ownerId: row.owner_id,
+      definition: row.definition,
+      input: row.input,
+      delivery: row.deliveries,
+      completed,
+      resultAwaited: row.result_awaited,
+    };
   }
 
   private async completedSteps(executionId: string): Promise<StepResult[]> {
-    const steps = await this.sql.rows<{ step_id: string; status: string; output: unknown; started_at: Date; duration_ms: number; attempts: number }>(RECORDED_STEPS, [executionId]);
+    const steps = await this.sql.rows<{
+      step_id: string;
+      status: string;
+      output: unknown;
+      started_at: Date;
+      duration_ms: number;
+      attempts: number;
+    }>(RECORDED_STEPS, [executionId]);
     const completed: StepResult[] = [];
     for (const step of steps) {
       if (step.status !== 'succeeded') break;
-      completed.push({ id: step.step_id, status: 'succeeded', output: step.output, error: null, startedAt: step.started_at, durationMs: step.duration_ms, attempts: step.attempts });
+      completed.push({
+        id: step.step_id,
+        status: 'succeeded',
+        output: step.output,
+        error: null,
+        startedAt: step.started_at,
+        durationMs: step.duration_ms,
+        attempts: step.attempts,
+      });
     }
     return completed;
   }
@@ -125,7 +152,13 @@ export class ExecutionRecorder {
       started_at: lastStep.result.startedAt,
       duration_ms: lastStep.result.durationMs,
     };
-    const row = await this.sql.one<{ finished_owner: string | null; finished_region: string; finished_duration_ms: number; owner_tier: string; owner_has_waiting: boolean }>(FINISH, [
+    const row = await this.sql.one<{
+      finished_owner: string | null;
+      finished_region: string;
+      finished_duration_ms: number;
+      owner_tier: string;
+      owner_has_waiting: boolean;
+    }>(FINISH, [
       executionId,
       delivery,
       outcome.status,
@@ -134,7 +167,13 @@ export class ExecutionRecorder {
       step ? JSON.stringify(step) : null,
     ]);
     if (!row?.finished_owner) return null;
-    return { ownerId: row.finished_owner, region: row.finished_region, durationMs: row.finished_duration_ms, tier: row.owner_tier, ownerHasWaiting: row.owner_has_waiting };
+    return {
+      ownerId: row.finished_owner,
+      region: row.finished_region,
+      durationMs: row.finished_duration_ms,
+      tier: row.owner_tier,
+      ownerHasWaiting: row.owner_has_waiting,
+    };
   }
 
   /** For jobs BullMQ gave up on (attempts or stalls exhausted). */

@@ -72,7 +72,8 @@ export class ExecutionProcessor {
     });
     const pending = unwritten as StepRecord | null;
     for (const step of result.steps) {
-      if ((step.status === 'skipped' || step.status === 'cancelled') && step.id !== pending?.result.id) await this.recorder.recordStep(execution.id, delivery, recordOf(step));
+      if ((step.status === 'skipped' || step.status === 'cancelled') && step.id !== pending?.result.id)
+        await this.recorder.recordStep(execution.id, delivery, recordOf(step));
     }
     const finished = await this.recorder.finish(execution.id, delivery, result, pending);
     this.logger.debug({ executionId: execution.id, requestId: job.requestId, status: result.status, workerId }, 'execution finished');
@@ -91,13 +92,21 @@ export class ExecutionProcessor {
   }
 
   /** A slot just freed: tell a waiting POST /run request, and start the owner's next waiting run. */
-  private async afterFinal(executionId: string, ownerId: string, status: string, ownerHasWaiting: boolean, resultAwaited: boolean): Promise<void> {
+  private async afterFinal(
+    executionId: string,
+    ownerId: string,
+    status: string,
+    ownerHasWaiting: boolean,
+    resultAwaited: boolean,
+  ): Promise<void> {
     if (resultAwaited) await this.publishFinished(executionId, status);
     if (!ownerHasWaiting) return;
     await this.promoter.promote(ownerId).catch((error: Error) => this.logger.warn(`Could not promote waiting runs: ${error.message}`));
   }
 
   private async publishFinished(executionId: string, status: string): Promise<void> {
-    await this.redis.publish(executionFinishedChannel(this.config.redisKeyPrefix), JSON.stringify({ executionId, status })).catch(() => undefined);
+    await this.redis
+      .publish(executionFinishedChannel(this.config.redisKeyPrefix), JSON.stringify({ executionId, status }))
+      .catch(() => undefined);
   }
 }

@@ -61,7 +61,10 @@ export class RegionWorkerHost implements OnApplicationBootstrap, OnApplicationSh
 
   private async dispatch(job: Job<RegionJobData>, token?: string): Promise<void> {
     const id = job.id ?? '';
-    const run = job.name === JobName.ScheduledTick ? this.ticks.handle(job.data as ScheduledTickJob) : this.executions.process(job.data as ExecuteWorkflowJob, this.workerId);
+    const run =
+      job.name === JobName.ScheduledTick
+        ? this.ticks.handle(job.data as ScheduledTickJob)
+        : this.executions.process(job.data as ExecuteWorkflowJob, this.workerId);
     const entry: InFlightJob = { job, token, done: run.then(noop, noop) };
     this.inFlight.set(id, entry);
     try {
@@ -82,9 +85,11 @@ export class RegionWorkerHost implements OnApplicationBootstrap, OnApplicationSh
     const attempts = job.opts.attempts ?? 1;
     const gaveUp = job.attemptsMade >= attempts || /stalled/i.test(error.message);
     if (!gaveUp) return;
-    await this.executions.failGivenUp((job.data as ExecuteWorkflowJob).executionId, 'The execution could not be completed by a worker').catch((failure: Error) => {
-      this.logger.warn(`Could not mark execution failed: ${failure.message}`);
-    });
+    await this.executions
+      .failGivenUp((job.data as ExecuteWorkflowJob).executionId, 'The execution could not be completed by a worker')
+      .catch((failure: Error) => {
+        this.logger.warn(`Could not mark execution failed: ${failure.message}`);
+      });
   }
 
   /** Stops taking jobs; lets in-flight ones finish within the grace period; the rest are redelivered. */
@@ -103,7 +108,9 @@ export class RegionWorkerHost implements OnApplicationBootstrap, OnApplicationSh
       const unfinished = [...this.inFlight.values()];
       this.logger.warn(`Grace period over; handing ${unfinished.length} unfinished job(s) back to the queue`);
       await Promise.all(
-        unfinished.map(({ job, token }) => job.moveToWait(token).catch((error: Error) => this.logger.warn(`Job ${job.id} left for stall detection: ${error.message}`))),
+        unfinished.map(({ job, token }) =>
+          job.moveToWait(token).catch((error: Error) => this.logger.warn(`Job ${job.id} left for stall detection: ${error.message}`)),
+        ),
       );
     }
   }

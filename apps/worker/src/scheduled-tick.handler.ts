@@ -24,7 +24,12 @@ export class ScheduledTickHandler {
     const owner = await this.dataSource.getRepository(UserEntity).findOneBy({ id: workflow.ownerId });
     if (!owner || owner.disabled) return;
     try {
-      const { execution } = await this.admission.admit({ owner, workflowId: workflow.id, trigger: 'schedule', input: { scheduledAt: new Date().toISOString() } });
+      const { execution } = await this.admission.admit({
+        owner,
+        workflowId: workflow.id,
+        trigger: 'schedule',
+        input: { scheduledAt: new Date().toISOString() },
+      });
       this.logger.log({ workflowId: workflow.id, executionId: execution.id }, 'scheduled run accepted');
     } catch (error) {
       if (error instanceof RunLimitError) {

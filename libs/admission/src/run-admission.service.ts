@@ -27,7 +27,15 @@ const ADMIT = namedStatement(
 );
 const WITHDRAW = namedStatement('withdraw_execution', `DELETE FROM executions WHERE id = $1 AND status = 'queued'`);
 
-type Decision = 'queued' | 'waiting' | 'workflow_not_found' | 'workflow_inactive' | 'unknown_region' | 'daily_limit' | 'concurrency_limit' | 'waiting_limit';
+type Decision =
+  | 'queued'
+  | 'waiting'
+  | 'workflow_not_found'
+  | 'workflow_inactive'
+  | 'unknown_region'
+  | 'daily_limit'
+  | 'concurrency_limit'
+  | 'waiting_limit';
 
 interface AdmitRow {
   decision: Decision;
@@ -63,7 +71,8 @@ export class RunAdmission {
     const row = await this.admitRow(id, priority, request, limits);
     const refusal = this.refusalOf(row, request, limits);
     if (refusal) {
-      if (refusal instanceof RunLimitError) this.metrics.limitRejections.inc({ code: refusal.code, region: row.admitted_region ?? '', tier: owner.tier });
+      if (refusal instanceof RunLimitError)
+        this.metrics.limitRejections.inc({ code: refusal.code, region: row.admitted_region ?? '', tier: owner.tier });
       throw refusal;
     }
     const region = row.admitted_region as string;
@@ -154,6 +163,10 @@ export class RunAdmission {
   enqueue(execution: Pick<ExecutionEntity, 'id' | 'region' | 'priority' | 'requestId'>): Promise<unknown> {
     return this.queues
       .get(execution.region)
-      .add(JobName.ExecuteWorkflow, { executionId: execution.id, requestId: execution.requestId ?? undefined }, executeJobOptions(execution.id, execution.priority));
+      .add(
+        JobName.ExecuteWorkflow,
+        { executionId: execution.id, requestId: execution.requestId ?? undefined },
+        executeJobOptions(execution.id, execution.priority),
+      );
   }
 }

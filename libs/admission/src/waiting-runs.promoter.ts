@@ -47,9 +47,11 @@ export class WaitingRunsPromoter {
     promoted.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
     for (const row of promoted) {
       // A failed add leaves the row queued; the reconciler enqueues it later.
-      await this.admission.enqueue({ id: row.id, region: row.region, priority: row.priority, requestId: row.request_id }).catch((error: Error) => {
-        this.logger.warn(`Could not enqueue promoted execution ${row.id}: ${error.message}`);
-      });
+      await this.admission
+        .enqueue({ id: row.id, region: row.region, priority: row.priority, requestId: row.request_id })
+        .catch((error: Error) => {
+          this.logger.warn(`Could not enqueue promoted execution ${row.id}: ${error.message}`);
+        });
     }
     return promoted.length;
   }

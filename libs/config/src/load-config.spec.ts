@@ -35,12 +35,20 @@ describe('parseConfig', () => {
 
   it('names every bad setting at once, never its value', () => {
     const found = problems({ REGIONS: '', PORT: 'abc', ENCRYPTION_KEYS: 'v1:c2hvcnQ=', WORKER_CONCURRENCY: '0' });
-    expect(found.map((problem) => problem.split(':')[0]).sort()).toEqual(['ENCRYPTION_KEYS', 'JWT_SECRET', 'PORT', 'REGIONS', 'WORKER_CONCURRENCY']);
+    expect(found.map((problem) => problem.split(':')[0]).sort()).toEqual([
+      'ENCRYPTION_KEYS',
+      'JWT_SECRET',
+      'PORT',
+      'REGIONS',
+      'WORKER_CONCURRENCY',
+    ]);
     expect(found.join('\n')).not.toContain('c2hvcnQ=');
   });
 
   it('requires a default region that is one of REGIONS', () => {
-    expect(problems({ ...valid, REGIONS: 'us-east-1', DEFAULT_REGION: 'eu-west-1' })).toEqual(['DEFAULT_REGION: must be one of REGIONS (us-east-1)']);
+    expect(problems({ ...valid, REGIONS: 'us-east-1', DEFAULT_REGION: 'eu-west-1' })).toEqual([
+      'DEFAULT_REGION: must be one of REGIONS (us-east-1)',
+    ]);
   });
 
   it('rejects malformed region names and duplicates', () => {
@@ -70,10 +78,19 @@ describe('parseConfig', () => {
 
   it('derives the Checkout return URLs from PUBLIC_URL unless they are set', () => {
     const derived = parseConfig({ ...valid, PUBLIC_URL: 'https://flow.example.com/' }).billing;
-    expect(derived).toMatchObject({ successUrl: 'https://flow.example.com/billing/success?session_id={CHECKOUT_SESSION_ID}', cancelUrl: 'https://flow.example.com/billing/cancel' });
-    const set = parseConfig({ ...valid, BILLING_SUCCESS_URL: 'https://app.example.com/paid', BILLING_CANCEL_URL: 'https://app.example.com/plans' }).billing;
+    expect(derived).toMatchObject({
+      successUrl: 'https://flow.example.com/billing/success?session_id={CHECKOUT_SESSION_ID}',
+      cancelUrl: 'https://flow.example.com/billing/cancel',
+    });
+    const set = parseConfig({
+      ...valid,
+      BILLING_SUCCESS_URL: 'https://app.example.com/paid',
+      BILLING_CANCEL_URL: 'https://app.example.com/plans',
+    }).billing;
     expect(set).toMatchObject({ successUrl: 'https://app.example.com/paid', cancelUrl: 'https://app.example.com/plans' });
-    expect(problems({ ...valid, BILLING_SUCCESS_URL: 'ftp://nope' })).toEqual(['BILLING_SUCCESS_URL: must be a URL starting with http: or https:']);
+    expect(problems({ ...valid, BILLING_SUCCESS_URL: 'ftp://nope' })).toEqual([
+      'BILLING_SUCCESS_URL: must be a URL starting with http: or https:',
+    ]);
   });
 
   it('validates the worker queue against the regions', () => {
@@ -87,7 +104,14 @@ describe('parseConfig', () => {
 
   it('takes the retention schedule and batch size, refusing a malformed cron', () => {
     expect(parseConfig(valid)).toMatchObject({ retentionCron: '0 * * * *', retentionBatchSize: 5000, retentionBatchPauseMs: 50 });
-    expect(parseConfig({ ...valid, RETENTION_CRON: '*/2 * * * * *', RETENTION_BATCH_SIZE: '100' })).toMatchObject({ retentionCron: '*/2 * * * * *', retentionBatchSize: 100 });
-    expect(problems({ ...valid, RETENTION_CRON: 'every hour', RETENTION_BATCH_SIZE: '0' }).map((problem) => problem.split(':')[0]).sort()).toEqual(['RETENTION_BATCH_SIZE', 'RETENTION_CRON']);
+    expect(parseConfig({ ...valid, RETENTION_CRON: '*/2 * * * * *', RETENTION_BATCH_SIZE: '100' })).toMatchObject({
+      retentionCron: '*/2 * * * * *',
+      retentionBatchSize: 100,
+    });
+    expect(
+      problems({ ...valid, RETENTION_CRON: 'every hour', RETENTION_BATCH_SIZE: '0' })
+        .map((problem) => problem.split(':')[0])
+        .sort(),
+    ).toEqual(['RETENTION_BATCH_SIZE', 'RETENTION_CRON']);
   });
 });

@@ -11,22 +11,43 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 const PRINTABLE = /^[\x20-\x7E]+$/;
 const TOKEN = /^[\x21-\x7E]+$/;
 // Framing headers, or ones the HTTP client sets itself.
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer', 'proxy-connection']);
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+]);
 
 type Check = (value: string) => string | null;
 
-const length = (max: number): Check => (value) => (value.length > max ? `must be at most ${max} characters` : null);
-const matches = (pattern: RegExp, message: string): Check => (value) => (pattern.test(value) ? null : message);
+const length =
+  (max: number): Check =>
+  (value) =>
+    value.length > max ? `must be at most ${max} characters` : null;
+const matches =
+  (pattern: RegExp, message: string): Check =>
+  (value) =>
+    pattern.test(value) ? null : message;
 
 const RULES: Readonly<Record<CredentialType, Readonly<Record<string, readonly Check[]>>>> = {
   bearer: { token: [length(MAX_SECRET_LENGTH), matches(TOKEN, 'must be printable ASCII without spaces')] },
   basic: {
-    username: [length(1024), matches(PRINTABLE, 'must be printable ASCII'), (value) => (value.includes(':') ? 'must not contain ":"' : null)],
+    username: [
+      length(1024),
+      matches(PRINTABLE, 'must be printable ASCII'),
+      (value) => (value.includes(':') ? 'must not contain ":"' : null),
+    ],
     password: [length(MAX_SECRET_LENGTH), matches(PRINTABLE, 'must be printable ASCII')],
   },
   header: {
     name: [
-      matches(HEADER_NAME, 'must be an HTTP header name (letters, digits and !#$%&\'*+.^_`|~-, at most 100)'),
+      matches(HEADER_NAME, "must be an HTTP header name (letters, digits and !#$%&'*+.^_`|~-, at most 100)"),
       (value) => (RESERVED_HEADERS.has(value.toLowerCase()) ? 'is a header the HTTP client sets itself' : null),
     ],
     value: [length(MAX_SECRET_LENGTH), matches(PRINTABLE, 'must be printable ASCII')],

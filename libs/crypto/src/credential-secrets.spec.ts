@@ -1,6 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { credentialDataProblems, toCredentialSecret } from './credential-data.validator';
-import { CREDENTIAL_UNDECRYPTABLE, CredentialDecryptionError, credentialHeaders, openCredential, resealCredential, sealCredential } from './credential-secrets';
+import {
+  CREDENTIAL_UNDECRYPTABLE,
+  CredentialDecryptionError,
+  credentialHeaders,
+  openCredential,
+  resealCredential,
+  sealCredential,
+} from './credential-secrets';
 import { EnvelopeCipher } from './envelope.cipher';
 
 const v1 = { id: 'v1', key: randomBytes(32) };
@@ -14,7 +21,10 @@ describe('credential sealing', () => {
   it('round-trips each type and maps it to request headers', () => {
     const cases = [
       [{ type: 'bearer', data: { token: 'tok-123' } }, { authorization: 'Bearer tok-123' }],
-      [{ type: 'basic', data: { username: 'ada', password: 'p@ss word' } }, { authorization: `Basic ${Buffer.from('ada:p@ss word').toString('base64')}` }],
+      [
+        { type: 'basic', data: { username: 'ada', password: 'p@ss word' } },
+        { authorization: `Basic ${Buffer.from('ada:p@ss word').toString('base64')}` },
+      ],
       [{ type: 'header', data: { name: 'X-Api-Token', value: 'abc def' } }, { 'X-Api-Token': 'abc def' }],
     ] as const;
     for (const [secret, headers] of cases) {
@@ -34,7 +44,9 @@ describe('credential sealing', () => {
     expect(() => openCredential(cipher, { id: alice.id, ownerId: bob.ownerId }, aliceEnvelope)).toThrow(CREDENTIAL_UNDECRYPTABLE);
     expect(() => openCredential(cipher, { id: randomUUID(), ownerId: alice.ownerId }, aliceEnvelope)).toThrow(CREDENTIAL_UNDECRYPTABLE);
     // The uuid's case does not matter (PostgreSQL returns lower case).
-    expect(openCredential(cipher, { id: alice.id.toUpperCase(), ownerId: alice.ownerId.toUpperCase() }, aliceEnvelope).data).toEqual({ token: 'alice-token' });
+    expect(openCredential(cipher, { id: alice.id.toUpperCase(), ownerId: alice.ownerId.toUpperCase() }, aliceEnvelope).data).toEqual({
+      token: 'alice-token',
+    });
   });
 
   it('reseals under the active key for the same row, and says which key is missing without any secret', () => {
@@ -42,7 +54,9 @@ describe('credential sealing', () => {
     const rotated = resealCredential(new EnvelopeCipher([v1, v2]), alice, old);
     expect(rotated.keyId).toBe('v2');
     expect(openCredential(new EnvelopeCipher([v2]), alice, rotated).data).toEqual({ name: 'X-Key', value: 'header-secret' });
-    expect(() => openCredential(new EnvelopeCipher([v2]), alice, old)).toThrow('credential could not be decrypted: key v1 is not in ENCRYPTION_KEYS');
+    expect(() => openCredential(new EnvelopeCipher([v2]), alice, old)).toThrow(
+      'credential could not be decrypted: key v1 is not in ENCRYPTION_KEYS',
+    );
     expect(() => resealCredential(new EnvelopeCipher([v2]), alice, old)).toThrow(CredentialDecryptionError);
   });
 
@@ -65,7 +79,10 @@ describe('credentialDataProblems', () => {
     expect(credentialDataProblems('bearer', { token: 'abc.def-123' })).toEqual([]);
     expect(credentialDataProblems('basic', { username: 'ada', password: 'with spaces ok' })).toEqual([]);
     expect(credentialDataProblems('header', { name: 'X-Api-Key', value: 'v' })).toEqual([]);
-    expect(toCredentialSecret('basic', { username: 'ada', password: 'pw' })).toEqual({ type: 'basic', data: { username: 'ada', password: 'pw' } });
+    expect(toCredentialSecret('basic', { username: 'ada', password: 'pw' })).toEqual({
+      type: 'basic',
+      data: { username: 'ada', password: 'pw' },
+    });
   });
 
   it.each([

@@ -16,7 +16,8 @@ export interface HeaderData {
 }
 
 /** The decrypted content of a credential row; exists only in memory, at the moment of use. */
-export type CredentialSecret = { type: 'bearer'; data: BearerData } | { type: 'basic'; data: BasicData } | { type: 'header'; data: HeaderData };
+export type CredentialSecret =
+  { type: 'bearer'; data: BearerData } | { type: 'basic'; data: BasicData } | { type: 'header'; data: HeaderData };
 
 /** The secret fields of each type, in the order responses list them. */
 export const CREDENTIAL_FIELDS: Readonly<Record<CredentialType, readonly string[]>> = {

@@ -19,15 +19,22 @@ describe('EnvelopeCipher (AES-256-GCM)', () => {
   const cipher = new EnvelopeCipher([v1]);
 
   it('matches the AES-256 GCM known-answer vector (GCM spec, test case 16)', () => {
-    const kat = new EnvelopeCipher([{ id: 'kat', key: Buffer.from('feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308', 'hex') }]);
+    const kat = new EnvelopeCipher([
+      { id: 'kat', key: Buffer.from('feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308', 'hex') },
+    ]);
     const envelope: Envelope = {
       keyId: 'kat',
       iv: Buffer.from('cafebabefacedbaddecaf888', 'hex'),
-      ciphertext: Buffer.from('522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662', 'hex'),
+      ciphertext: Buffer.from(
+        '522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662',
+        'hex',
+      ),
       authTag: Buffer.from('76fc6ece0f4e1768cddf8853bb2d551b', 'hex'),
     };
     const plaintext = kat.open(envelope, Buffer.from('feedfacedeadbeeffeedfacedeadbeefabaddad2', 'hex'));
-    expect(plaintext.toString('hex')).toBe('d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39');
+    expect(plaintext.toString('hex')).toBe(
+      'd9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39',
+    );
   });
 
   it('round-trips any plaintext and AAD, with a 96-bit IV and a 128-bit tag', () => {
@@ -62,15 +69,18 @@ describe('EnvelopeCipher (AES-256-GCM)', () => {
     const envelope = cipher.seal(Buffer.from('{"type":"bearer","data":{"token":"s3cret-value"}}'), aad);
 
     it('in the IV', () => {
-      for (let bit = 0; bit < IV_BYTES * 8; bit++) expectAuthFailure(() => cipher.open({ ...envelope, iv: flipBit(envelope.iv, bit) }, aad));
+      for (let bit = 0; bit < IV_BYTES * 8; bit++)
+        expectAuthFailure(() => cipher.open({ ...envelope, iv: flipBit(envelope.iv, bit) }, aad));
     });
 
     it('in the tag', () => {
-      for (let bit = 0; bit < TAG_BYTES * 8; bit++) expectAuthFailure(() => cipher.open({ ...envelope, authTag: flipBit(envelope.authTag, bit) }, aad));
+      for (let bit = 0; bit < TAG_BYTES * 8; bit++)
+        expectAuthFailure(() => cipher.open({ ...envelope, authTag: flipBit(envelope.authTag, bit) }, aad));
     });
 
     it('in the ciphertext', () => {
-      for (let bit = 0; bit < envelope.ciphertext.length * 8; bit++) expectAuthFailure(() => cipher.open({ ...envelope, ciphertext: flipBit(envelope.ciphertext, bit) }, aad));
+      for (let bit = 0; bit < envelope.ciphertext.length * 8; bit++)
+        expectAuthFailure(() => cipher.open({ ...envelope, ciphertext: flipBit(envelope.ciphertext, bit) }, aad));
     });
 
     it('in the AAD', () => {
@@ -79,14 +89,20 @@ describe('EnvelopeCipher (AES-256-GCM)', () => {
 
     it('for random envelopes and positions too', () => {
       fc.assert(
-        fc.property(fc.uint8Array({ minLength: 1, maxLength: 256 }), fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.nat(), fc.constantFrom('iv', 'authTag', 'ciphertext', 'aad'), (plain, rawAad, position, part) => {
-          const context = Buffer.from(rawAad);
-          const sealed = cipher.seal(Buffer.from(plain), context);
-          const target = part === 'aad' ? context : sealed[part];
-          const flipped = flipBit(target, position % (target.length * 8));
-          const open = () => (part === 'aad' ? cipher.open(sealed, flipped) : cipher.open({ ...sealed, [part]: flipped }, context));
-          expectAuthFailure(open);
-        }),
+        fc.property(
+          fc.uint8Array({ minLength: 1, maxLength: 256 }),
+          fc.uint8Array({ minLength: 1, maxLength: 64 }),
+          fc.nat(),
+          fc.constantFrom('iv', 'authTag', 'ciphertext', 'aad'),
+          (plain, rawAad, position, part) => {
+            const context = Buffer.from(rawAad);
+            const sealed = cipher.seal(Buffer.from(plain), context);
+            const target = part === 'aad' ? context : sealed[part];
+            const flipped = flipBit(target, position % (target.length * 8));
+            const open = () => (part === 'aad' ? cipher.open(sealed, flipped) : cipher.open({ ...sealed, [part]: flipped }, context));
+            expectAuthFailure(open);
+          },
+        ),
         { numRuns: 500 },
       );
     });
@@ -117,7 +133,9 @@ describe('EnvelopeCipher (AES-256-GCM)', () => {
     expect(onlyV2.open(moved, aad).toString()).toBe('written under v1');
     expect(() => onlyV2.open(old, aad)).toThrow(expect.objectContaining({ reason: 'unknown-key' }));
     // Same id, other key material: authentication fails, nothing is returned.
-    expect(() => new EnvelopeCipher([{ id: 'v1', key: randomBytes(32) }]).open(old, aad)).toThrow(expect.objectContaining({ reason: 'authentication' }));
+    expect(() => new EnvelopeCipher([{ id: 'v1', key: randomBytes(32) }]).open(old, aad)).toThrow(
+      expect.objectContaining({ reason: 'authentication' }),
+    );
   });
 
   it('accepts only 32-byte keys with distinct, well-formed ids', () => {
@@ -136,7 +154,13 @@ describe('EnvelopeCipher (AES-256-GCM)', () => {
       throw new Error('expected a failure');
     } catch (error) {
       const text = `${(error as Error).message} ${(error as Error).stack}`;
-      for (const secret of [v1.key.toString('base64'), v1.key.toString('hex'), 'very-secret-plaintext', envelope.ciphertext.toString('hex')]) expect(text).not.toContain(secret);
+      for (const secret of [
+        v1.key.toString('base64'),
+        v1.key.toString('hex'),
+        'very-secret-plaintext',
+        envelope.ciphertext.toString('hex'),
+      ])
+        expect(text).not.toContain(secret);
     }
   });
 });

@@ -48,16 +48,32 @@ describe('publicAddressesOnly', () => {
     expect(publicAddressesOnly(address)).toBe(category);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.15.255.255', '172.32.0.1', '100.63.255.255', '100.128.0.1', '169.253.255.255', '192.169.0.1', '11.0.0.1', '223.255.255.255', '2606:4700:4700::1111', '2a00:1450:4001:80b::200e', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1'])(
-    'allows the public address %s',
-    (address) => {
-      expect(publicAddressesOnly(address)).toBeNull();
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '172.15.255.255',
+    '172.32.0.1',
+    '100.63.255.255',
+    '100.128.0.1',
+    '169.253.255.255',
+    '192.169.0.1',
+    '11.0.0.1',
+    '223.255.255.255',
+    '2606:4700:4700::1111',
+    '2a00:1450:4001:80b::200e',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+  ])('allows the public address %s', (address) => {
+    expect(publicAddressesOnly(address)).toBeNull();
+  });
+
+  it.each(['localhost', '2130706433', '0x7f.0.0.1', '017700000001', '127.1', '1.2.3', '', 'fe80::1::2', '1:2:3:4:5:6:7:8:9', '12345::'])(
+    'refuses the non-canonical text %j',
+    (text) => {
+      expect(publicAddressesOnly(text)).not.toBeNull();
     },
   );
-
-  it.each(['localhost', '2130706433', '0x7f.0.0.1', '017700000001', '127.1', '1.2.3', '', 'fe80::1::2', '1:2:3:4:5:6:7:8:9', '12345::'])('refuses the non-canonical text %j', (text) => {
-    expect(publicAddressesOnly(text)).not.toBeNull();
-  });
 });
 
 describe('address parsing', () => {

@@ -31,6 +31,15 @@ describe('JSONata expressions', () => {
 
   it('casts to boolean the way $boolean does', () => {
     expect([true, 1, 'x', [0, 1], { a: 1 }].map(isTruthy)).toEqual([true, true, true, true, true]);
-    expect([false, 0, '', [], [0, ''], {}, null, undefined].map(isTruthy)).toEqual([false, false, false, false, false, false, false, false]);
+    expect([false, 0, '', [], [0, ''], {}, null, undefined].map(isTruthy)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

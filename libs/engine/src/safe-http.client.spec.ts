@@ -51,11 +51,19 @@ describe('SafeHttpClient redirects under the address policy', () => {
   });
 
   it.each([
-    ['an IP literal', () => `http://127.0.0.1:${canary.port}/`, /Refused to connect to 127\.0\.0\.1: private or loopback addresses are not allowed/],
+    [
+      'an IP literal',
+      () => `http://127.0.0.1:${canary.port}/`,
+      /Refused to connect to 127\.0\.0\.1: private or loopback addresses are not allowed/,
+    ],
     ['localhost', () => `http://localhost:${canary.port}/`, /Refused to connect to localhost \(127\.0\.0\.1\)/],
     ['a decimal IPv4 spelling', () => `http://2130706433:${canary.port}/`, /Refused to connect to 127\.0\.0\.1/],
     ['an IPv4-mapped IPv6 literal', () => `http://[::ffff:127.0.0.1]:${canary.port}/`, /Refused to connect to ::ffff:7f00:1/],
-    ['a name with one private address among public ones', () => `http://rebind.test:${canary.port}/`, /Refused to connect to rebind\.test \(127\.0\.0\.1\)/],
+    [
+      'a name with one private address among public ones',
+      () => `http://rebind.test:${canary.port}/`,
+      /Refused to connect to rebind\.test \(127\.0\.0\.1\)/,
+    ],
     ['a name resolving to the metadata service', () => `http://metadata.test:${canary.port}/`, /cloud metadata addresses are not allowed/],
   ])('refuses a redirect hop to %s', async (_name, location, message) => {
     redirectTo.location = location();
@@ -116,14 +124,22 @@ describe('SafeHttpClient without the address policy', () => {
   });
 
   it('turns a POST into a GET without body on 303', async () => {
-    const response = await client.send({ method: 'POST', url: new URL(`${server.origin}/see-other`), headers: { 'content-type': 'application/json' }, body: '{"a":1}' }, never);
+    const response = await client.send(
+      { method: 'POST', url: new URL(`${server.origin}/see-other`), headers: { 'content-type': 'application/json' }, body: '{"a":1}' },
+      never,
+    );
     expect(response.body).toMatchObject({ method: 'GET', body: '' });
     expect((response.body as { headers: Record<string, string> }).headers['content-type']).toBeUndefined();
   });
 
   it('drops credential headers on a redirect to another origin only', async () => {
     const headers = { authorization: 'Bearer secret-token', 'X-Api-Key': 'k-123456', 'X-Plain': 'kept' };
-    const request = (path: string): HttpRequest => ({ method: 'GET', url: new URL(`${server.origin}${path}`), headers, sensitiveHeaders: ['X-Api-Key'] });
+    const request = (path: string): HttpRequest => ({
+      method: 'GET',
+      url: new URL(`${server.origin}${path}`),
+      headers,
+      sensitiveHeaders: ['X-Api-Key'],
+    });
     const away = (await client.send(request('/away'), never)).body as { headers: Record<string, string> };
     expect(away.headers).not.toHaveProperty('authorization');
     expect(away.headers).not.toHaveProperty('x-api-key');
@@ -141,12 +157,18 @@ describe('SafeHttpClient without the address policy', () => {
 
   it('parses JSON only when the content type says so, and reads no body for HEAD', async () => {
     await expect(client.send(get(`${server.origin}/text`), never)).resolves.toMatchObject({ body: '{"not":"parsed"}' });
-    await expect(client.send({ ...get(`${server.origin}/echo`), method: 'HEAD' }, never)).resolves.toMatchObject({ status: 200, body: null });
+    await expect(client.send({ ...get(`${server.origin}/echo`), method: 'HEAD' }, never)).resolves.toMatchObject({
+      status: 200,
+      body: null,
+    });
   });
 
   it('reports network errors as retryable', async () => {
     const closed = await startLocalServer(() => undefined);
     await closed.close();
-    await expect(client.send(get(`${closed.origin}/`), never)).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/^Request failed: .*ECONNREFUSED/) });
+    await expect(client.send(get(`${closed.origin}/`), never)).rejects.toMatchObject({
+      retryable: true,
+      message: expect.stringMatching(/^Request failed: .*ECONNREFUSED/),
+    });
   });
 });

@@ -24,7 +24,11 @@ describe('template rendering', () => {
   });
 
   it('renders deeply through objects and arrays, leaving keys and non-strings alone', () => {
-    const params = { url: 'https://x.test/{{ input.name }}', headers: { 'X-Count': '{{ input.count }}' }, body: { list: ['{{ input.tags }}', 7, null], '{{ input.name }}': true } };
+    const params = {
+      url: 'https://x.test/{{ input.name }}',
+      headers: { 'X-Count': '{{ input.count }}' },
+      body: { list: ['{{ input.tags }}', 7, null], '{{ input.name }}': true },
+    };
     expect(renderTemplates(params, context)).toEqual({
       url: 'https://x.test/Ada',
       headers: { 'X-Count': 3 },

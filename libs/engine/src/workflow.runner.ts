@@ -85,7 +85,15 @@ class StepRunner {
     const started = performance.now();
     let attempts = 0;
     const finish = (status: StepStatus, output: unknown, error: string | null, stoppedBy: StopReason | null = null): StepOutcome => ({
-      result: { id: step.id, status, output, error, startedAt, durationMs: Math.round(performance.now() - started), attempts: Math.max(attempts, 1) },
+      result: {
+        id: step.id,
+        status,
+        output,
+        error,
+        startedAt,
+        durationMs: Math.round(performance.now() - started),
+        attempts: Math.max(attempts, 1),
+      },
       stoppedBy,
     });
     const interrupted = (): StepOutcome =>

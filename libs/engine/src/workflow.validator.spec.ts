@@ -5,7 +5,16 @@ function at(problems: DefinitionProblem[], path: string): DefinitionProblem[] {
   return problems.filter((problem) => problem.path === path);
 }
 
-const fetchStep = { id: 'fetch', type: 'http', params: { method: 'GET', url: 'https://api.example.com/items', headers: { Accept: 'application/json' }, query: { page: '{{ input.page }}' } } };
+const fetchStep = {
+  id: 'fetch',
+  type: 'http',
+  params: {
+    method: 'GET',
+    url: 'https://api.example.com/items',
+    headers: { Accept: 'application/json' },
+    query: { page: '{{ input.page }}' },
+  },
+};
 
 describe('validateWorkflowSteps', () => {
   it('accepts a valid workflow', () => {
@@ -14,7 +23,11 @@ describe('validateWorkflowSteps', () => {
       { id: 'shape', type: 'transform', params: { expression: '$.steps.fetch.output.body.items[price > $$.input.min]' } },
       { id: 'any', type: 'condition', params: { expression: '$count(steps.shape.output) > 0' }, retry: { attempts: 2, backoffMs: 100 } },
       { id: 'wait', type: 'delay', params: { ms: 1000 }, timeoutMs: 5000 },
-      { id: 'post_it', type: 'http', params: { method: 'POST', url: '{{ input.callbackUrl }}', body: { items: '{{ steps.shape.output }}' }, credentialId: 'cred-1' } },
+      {
+        id: 'post_it',
+        type: 'http',
+        params: { method: 'POST', url: '{{ input.callbackUrl }}', body: { items: '{{ steps.shape.output }}' }, credentialId: 'cred-1' },
+      },
       { id: 'hostFromInput', type: 'http', params: { method: 'GET', url: 'https://{{ input.host }}/x' } },
     ];
     expect(validateWorkflowSteps(steps)).toEqual([]);
@@ -36,7 +49,9 @@ describe('validateWorkflowSteps', () => {
       { id: 'x'.repeat(65), type: 'delay', params: { ms: 1 } },
       { type: 'delay', params: { ms: 1 } },
     ]);
-    expect(at(problems, 'steps[1].id')).toEqual([{ stepId: 'a', path: 'steps[1].id', message: 'duplicate step id "a" (also used by steps[0])' }]);
+    expect(at(problems, 'steps[1].id')).toEqual([
+      { stepId: 'a', path: 'steps[1].id', message: 'duplicate step id "a" (also used by steps[0])' },
+    ]);
     expect(at(problems, 'steps[2].id')[0].stepId).toBe('1bad');
     expect(at(problems, 'steps[3].id')).toHaveLength(1);
     expect(at(problems, 'steps[4].id')[0].stepId).toBeNull();
@@ -45,7 +60,17 @@ describe('validateWorkflowSteps', () => {
   it('rejects unknown types, unknown keys and params of the wrong shape', () => {
     const problems = validateWorkflowSteps([
       { id: 'a', type: 'email', params: {} },
-      { id: 'b', type: 'http', params: { method: 'FETCH', url: 'ftp://example.com', headers: { 'Bad Header': 'x', Host: 'evil', 'X-Num': 5 }, query: [], timeout: 3 } },
+      {
+        id: 'b',
+        type: 'http',
+        params: {
+          method: 'FETCH',
+          url: 'ftp://example.com',
+          headers: { 'Bad Header': 'x', Host: 'evil', 'X-Num': 5 },
+          query: [],
+          timeout: 3,
+        },
+      },
       { id: 'c', type: 'delay', params: { ms: 1.5 }, extra: true, retry: { attempts: 11, backoffMs: -1, jitter: true }, timeoutMs: 0 },
       { id: 'd', type: 'transform', params: 'input' },
       'not a step',
@@ -71,7 +96,11 @@ describe('validateWorkflowSteps', () => {
         'steps[4]',
       ]),
     );
-    expect(problems.find((problem) => problem.path === 'steps[1].params.timeout')).toEqual({ stepId: 'b', path: 'steps[1].params.timeout', message: 'unknown parameter for a http step' });
+    expect(problems.find((problem) => problem.path === 'steps[1].params.timeout')).toEqual({
+      stepId: 'b',
+      path: 'steps[1].params.timeout',
+      message: 'unknown parameter for a http step',
+    });
   });
 
   it('rejects JSONata that does not compile', () => {
@@ -87,11 +116,23 @@ describe('validateWorkflowSteps', () => {
       { id: 'later', type: 'delay', params: { ms: '{{ steps.first.output.body.wait }}' } },
     ]);
     expect(problems).toEqual([
-      { stepId: 'first', path: 'steps[0].params.url', message: 'template {{ steps.later.output }} refers to step "later", which does not run before this step' },
+      {
+        stepId: 'first',
+        path: 'steps[0].params.url',
+        message: 'template {{ steps.later.output }} refers to step "later", which does not run before this step',
+      },
       { stepId: 'first', path: 'steps[0].params.body.a[0]', message: 'template {{ foo }} must start with input or steps' },
-      { stepId: 'mid', path: 'steps[1].params.expression', message: 'steps.later refers to step "later", which does not run before this step' },
+      {
+        stepId: 'mid',
+        path: 'steps[1].params.expression',
+        message: 'steps.later refers to step "later", which does not run before this step',
+      },
       { stepId: 'mid', path: 'steps[1].params.expression', message: 'steps.ghost refers to unknown step "ghost"' },
-      { stepId: 'mid', path: 'steps[1].params.expression', message: 'steps.mid refers to this step itself; only earlier steps can be used' },
+      {
+        stepId: 'mid',
+        path: 'steps[1].params.expression',
+        message: 'steps.mid refers to this step itself; only earlier steps can be used',
+      },
     ]);
   });
 

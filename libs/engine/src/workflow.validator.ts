@@ -20,7 +20,17 @@ const PARAM_KEYS: Record<StepType, readonly string[]> = {
 };
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Set by the HTTP client itself, or able to desynchronise the request framing.
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer']);
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+]);
 
 type PlainObject = Record<string, unknown>;
 
@@ -128,7 +138,8 @@ class StepChecker {
     const templates = findTemplates(url);
     if (templates.length === 0) {
       const parsed = URL.canParse(url) ? new URL(url) : null;
-      if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) this.add(path, 'must be an absolute http:// or https:// URL');
+      if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+        this.add(path, 'must be an absolute http:// or https:// URL');
       return;
     }
     // A URL that starts with a template gets its scheme from run data; the runtime checks it then.
@@ -220,7 +231,9 @@ export function validateWorkflowSteps(steps: unknown): DefinitionProblem[] {
     return [{ stepId: null, path: 'steps', message: `must contain at most ${MAX_STEPS} steps (got ${steps.length})` }];
   }
   const problems: DefinitionProblem[] = [];
-  const allIds = new Set(steps.map((step: unknown) => (isPlainObject(step) && typeof step.id === 'string' ? step.id : null)).filter((id) => id !== null));
+  const allIds = new Set(
+    steps.map((step: unknown) => (isPlainObject(step) && typeof step.id === 'string' ? step.id : null)).filter((id) => id !== null),
+  );
   const earlier = new Set<string>();
   const firstIndex = new Map<string, number>();
   steps.forEach((step: unknown, index) => {

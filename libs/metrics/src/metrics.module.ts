@@ -5,6 +5,10 @@ import { FlowlineMetrics } from './flowline-metrics';
 @Module({})
 export class MetricsModule {
   static forRoot(processName: string): DynamicModule {
-    return { module: MetricsModule, providers: [{ provide: FlowlineMetrics, useValue: new FlowlineMetrics(processName) }], exports: [FlowlineMetrics] };
+    return {
+      module: MetricsModule,
+      providers: [{ provide: FlowlineMetrics, useValue: new FlowlineMetrics(processName) }],
+      exports: [FlowlineMetrics],
+    };
   }
 }

@@ -61,12 +61,19 @@ export class ExecutionRetentionTask implements RetentionTask {
     const owners = new Set<string>();
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const page = await context.query<OwnerRow>(`SELECT id, tier, custom_limits FROM users WHERE id > $1 ORDER BY id LIMIT $2`, [after, OWNERS_PER_PAGE]);
+      const page = await context.query<OwnerRow>(`SELECT id, tier, custom_limits FROM users WHERE id > $1 ORDER BY id LIMIT $2`, [
+        after,
+        OWNERS_PER_PAGE,
+      ]);
       if (page.length === 0) break;
       after = page[page.length - 1].id;
       const windows = ownerRetention(page);
       while (windows.ownerIds.length > 0) {
-        const [batch] = await context.query<{ deleted: number; owners: string[] }>(DELETE_BATCH, [windows.ownerIds, windows.days, context.batchSize]);
+        const [batch] = await context.query<{ deleted: number; owners: string[] }>(DELETE_BATCH, [
+          windows.ownerIds,
+          windows.days,
+          context.batchSize,
+        ]);
         if (batch.deleted === 0) break;
         report.deleted += batch.deleted;
         report.batches++;

@@ -3,13 +3,35 @@ import { TIERS } from './tiers';
 
 describe('effectiveLimits', () => {
   it('gives the tier table for a user without overrides', () => {
-    expect(effectiveLimits('free', null)).toEqual({ maxConcurrentJobs: 2, maxWorkflows: 5, dailyExecutions: 100, retentionDays: 7, apiRequestsPerMinute: 120 });
-    expect(effectiveLimits('pro', undefined)).toEqual({ maxConcurrentJobs: 10, maxWorkflows: 50, dailyExecutions: 10000, retentionDays: 30, apiRequestsPerMinute: 1200 });
-    expect(effectiveLimits('enterprise', {})).toEqual({ maxConcurrentJobs: null, maxWorkflows: null, dailyExecutions: null, retentionDays: 365, apiRequestsPerMinute: 12000 });
+    expect(effectiveLimits('free', null)).toEqual({
+      maxConcurrentJobs: 2,
+      maxWorkflows: 5,
+      dailyExecutions: 100,
+      retentionDays: 7,
+      apiRequestsPerMinute: 120,
+    });
+    expect(effectiveLimits('pro', undefined)).toEqual({
+      maxConcurrentJobs: 10,
+      maxWorkflows: 50,
+      dailyExecutions: 10000,
+      retentionDays: 30,
+      apiRequestsPerMinute: 1200,
+    });
+    expect(effectiveLimits('enterprise', {})).toEqual({
+      maxConcurrentJobs: null,
+      maxWorkflows: null,
+      dailyExecutions: null,
+      retentionDays: 365,
+      apiRequestsPerMinute: 12000,
+    });
   });
 
   it('lets each present override win, null meaning unlimited', () => {
-    expect(effectiveLimits('free', { maxConcurrentJobs: 3, dailyExecutions: null })).toMatchObject({ maxConcurrentJobs: 3, dailyExecutions: null, maxWorkflows: 5 });
+    expect(effectiveLimits('free', { maxConcurrentJobs: 3, dailyExecutions: null })).toMatchObject({
+      maxConcurrentJobs: 3,
+      dailyExecutions: null,
+      maxWorkflows: 5,
+    });
     expect(effectiveLimits('enterprise', { maxWorkflows: 1000 }).maxWorkflows).toBe(1000);
   });
 

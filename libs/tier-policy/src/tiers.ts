@@ -13,7 +13,13 @@ export interface TierLimits {
 }
 
 export type LimitName = keyof TierLimits;
-export const LIMIT_NAMES: readonly LimitName[] = ['maxConcurrentJobs', 'maxWorkflows', 'dailyExecutions', 'retentionDays', 'apiRequestsPerMinute'];
+export const LIMIT_NAMES: readonly LimitName[] = [
+  'maxConcurrentJobs',
+  'maxWorkflows',
+  'dailyExecutions',
+  'retentionDays',
+  'apiRequestsPerMinute',
+];
 
 export interface TierDefinition {
   tier: TierName;

@@ -30,7 +30,11 @@ export class AdminController {
   @ApiOperation({ summary: "Change a user's tier, role, limits, region or disabled flag (admin)" })
   @ApiOkResponse({ type: AdminUserResponse })
   @ApiErrors(400, 404)
-  async updateUser(@CurrentUser() actor: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: AdminUpdateUserRequest): Promise<AdminUserResponse> {
+  async updateUser(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: AdminUpdateUserRequest,
+  ): Promise<AdminUserResponse> {
     return AdminUserResponse.from(await this.admin.updateUser(actor, id, body));
   }
 }

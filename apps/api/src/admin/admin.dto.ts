@@ -9,23 +9,43 @@ const nullable = ValidateIf((_object: object, value: unknown) => value !== null)
 
 export class CustomLimitsRequest {
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'null = unlimited' })
-  @IsOptional() @nullable @IsInt() @Min(0) @Max(1_000_000)
+  @IsOptional()
+  @nullable
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
   maxConcurrentJobs?: number | null;
 
   @ApiPropertyOptional({ nullable: true, type: Number })
-  @IsOptional() @nullable @IsInt() @Min(0) @Max(1_000_000)
+  @IsOptional()
+  @nullable
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
   maxWorkflows?: number | null;
 
   @ApiPropertyOptional({ nullable: true, type: Number })
-  @IsOptional() @nullable @IsInt() @Min(0) @Max(100_000_000)
+  @IsOptional()
+  @nullable
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
   dailyExecutions?: number | null;
 
   @ApiPropertyOptional({ nullable: true, type: Number })
-  @IsOptional() @nullable @IsInt() @Min(1) @Max(3650)
+  @IsOptional()
+  @nullable
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   retentionDays?: number | null;
 
   @ApiPropertyOptional({ nullable: true, type: Number })
-  @IsOptional() @nullable @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @nullable
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   apiRequestsPerMinute?: number | null;
 }
 

@@ -32,7 +32,14 @@ export class AdminService {
     const selfChanged = actor.id === userId ? SELF_FORBIDDEN.filter((field) => change[field] !== undefined) : [];
     if (selfChanged.length > 0) {
       // An admin who demotes, disables or upgrades themselves is exactly what the trail must show.
-      await this.audit.record({ actorId: actor.id, action: 'admin.user_update', targetType: 'user', targetId: userId, outcome: 'denied', metadata: { fields: selfChanged } });
+      await this.audit.record({
+        actorId: actor.id,
+        action: 'admin.user_update',
+        targetType: 'user',
+        targetId: userId,
+        outcome: 'denied',
+        metadata: { fields: selfChanged },
+      });
       throw new AppError(AuthErrorCode.SelfChangeForbidden, `Admins cannot change their own ${selfChanged.join(', ')}`);
     }
     if (change.preferredRegion !== undefined && change.preferredRegion !== null) this.regions.assertKnown(change.preferredRegion);
@@ -45,7 +52,8 @@ export class AdminService {
       const previous = { ...before };
       // Tier and limits go through billing, as every tier change does: subscription, workflow limit, history, billing.tier_change.
       if (change.tier !== undefined || change.customLimits !== undefined) {
-        const customLimits = change.customLimits === undefined ? undefined : change.customLimits === null ? null : stripUndefined(change.customLimits);
+        const customLimits =
+          change.customLimits === undefined ? undefined : change.customLimits === null ? null : stripUndefined(change.customLimits);
         await this.subscriptions.change(userId, { tier: change.tier, customLimits }, { type: 'admin', id: actor.id }, manager);
       }
       const user = await manager.findOneByOrFail(UserEntity, { id: userId });
@@ -54,9 +62,15 @@ export class AdminService {
       if (change.preferredRegion !== undefined) user.preferredRegion = change.preferredRegion;
       const saved = await manager.save(user);
       const changes = Object.fromEntries(
-        AUDITED_FIELDS.filter((field) => JSON.stringify(previous[field]) !== JSON.stringify(saved[field])).map((field) => [field, { from: previous[field], to: saved[field] }]),
+        AUDITED_FIELDS.filter((field) => JSON.stringify(previous[field]) !== JSON.stringify(saved[field])).map((field) => [
+          field,
+          { from: previous[field], to: saved[field] },
+        ]),
       );
-      await this.audit.record({ actorId: actor.id, action: 'admin.user_update', targetType: 'user', targetId: userId, metadata: { changes } }, manager);
+      await this.audit.record(
+        { actorId: actor.id, action: 'admin.user_update', targetType: 'user', targetId: userId, metadata: { changes } },
+        manager,
+      );
       return saved;
     });
   }

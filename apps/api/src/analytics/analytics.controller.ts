@@ -19,7 +19,10 @@ export class AnalyticsController {
   ) {}
 
   @Get('summary')
-  @ApiOperation({ summary: 'Usage of all your workflows over the last N UTC days', description: "`days` (default 7) is capped at your tier's retentionDays; the answer says which window it used." })
+  @ApiOperation({
+    summary: 'Usage of all your workflows over the last N UTC days',
+    description: "`days` (default 7) is capped at your tier's retentionDays; the answer says which window it used.",
+  })
   @ApiOkResponse({ type: AnalyticsSummaryResponse })
   @ApiErrors(400)
   summary(@CurrentUser() user: AuthUser, @Query() query: AnalyticsQuery): Promise<AnalyticsSummaryResponse> {
@@ -27,10 +30,17 @@ export class AnalyticsController {
   }
 
   @Get('workflows/:id')
-  @ApiOperation({ summary: 'Usage of one of your workflows over the last N UTC days', description: 'Same answer as /analytics/summary, for one workflow.' })
+  @ApiOperation({
+    summary: 'Usage of one of your workflows over the last N UTC days',
+    description: 'Same answer as /analytics/summary, for one workflow.',
+  })
   @ApiOkResponse({ type: AnalyticsSummaryResponse })
   @ApiErrors(400, 404)
-  async workflow(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: AnalyticsQuery): Promise<AnalyticsSummaryResponse> {
+  async workflow(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: AnalyticsQuery,
+  ): Promise<AnalyticsSummaryResponse> {
     await this.workflows.get(user.id, id);
     return this.analytics.summary({ ownerId: user.id, workflowId: id }, query.days, this.tiers.retentionDaysOf(user));
   }

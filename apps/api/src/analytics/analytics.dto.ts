@@ -4,7 +4,11 @@ import { IsInt, IsOptional, Min } from 'class-validator';
 import { DEFAULT_ANALYTICS_DAYS } from './analytics-window';
 
 export class AnalyticsQuery {
-  @ApiPropertyOptional({ minimum: 1, default: DEFAULT_ANALYTICS_DAYS, description: 'UTC days up to and including today; capped at your retentionDays' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    default: DEFAULT_ANALYTICS_DAYS,
+    description: 'UTC days up to and including today; capped at your retentionDays',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -46,7 +50,12 @@ export class AnalyticsSummaryResponse {
   to: string;
   @ApiProperty({ type: AnalyticsTotals })
   totals: AnalyticsTotals;
-  @ApiProperty({ nullable: true, type: Number, example: 0.9523, description: 'succeeded / (succeeded + failed + cancelled), 0..1 to four decimals; null when none finished' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 0.9523,
+    description: 'succeeded / (succeeded + failed + cancelled), 0..1 to four decimals; null when none finished',
+  })
   successRate: number | null;
   @ApiProperty({ type: AnalyticsDurations })
   durationMs: AnalyticsDurations;

@@ -32,7 +32,10 @@ export class ApiKeysService {
     const key = KEY_PREFIX + randomBytes(32).toString('base64url');
     const entity = await this.dataSource.transaction(async (manager) => {
       const saved = await manager.save(manager.create(ApiKeyEntity, { ownerId, name, prefix: key.slice(0, 8), keyHash: hashKey(key) }));
-      await this.audit.record({ actorId: ownerId, action: 'api_key.create', targetType: 'api_key', targetId: saved.id, metadata: { name } }, manager);
+      await this.audit.record(
+        { actorId: ownerId, action: 'api_key.create', targetType: 'api_key', targetId: saved.id, metadata: { name } },
+        manager,
+      );
       return saved;
     });
     return { entity, key };
@@ -47,7 +50,10 @@ export class ApiKeysService {
       const key = await manager.findOne(ApiKeyEntity, { where: { id, ownerId }, lock: { mode: 'pessimistic_write' } });
       if (!key) throw new NotFoundError('API key');
       await manager.delete(ApiKeyEntity, { id, ownerId });
-      await this.audit.record({ actorId: ownerId, action: 'api_key.delete', targetType: 'api_key', targetId: id, metadata: { name: key.name } }, manager);
+      await this.audit.record(
+        { actorId: ownerId, action: 'api_key.delete', targetType: 'api_key', targetId: id, metadata: { name: key.name } },
+        manager,
+      );
       return key;
     });
   }

@@ -1,5 +1,20 @@
 /** Key names whose values are secrets or may hold one; dropped from audit metadata wherever they appear. */
-const SECRET_KEYS = new Set(['password', 'passwordhash', 'token', 'accesstoken', 'secret', 'key', 'apikey', 'data', 'authorization', 'cookie', 'value', 'ciphertext', 'iv', 'authtag']);
+const SECRET_KEYS = new Set([
+  'password',
+  'passwordhash',
+  'token',
+  'accesstoken',
+  'secret',
+  'key',
+  'apikey',
+  'data',
+  'authorization',
+  'cookie',
+  'value',
+  'ciphertext',
+  'iv',
+  'authtag',
+]);
 const MAX_DEPTH = 4;
 const MAX_STRING = 500;
 

@@ -15,7 +15,10 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The audit trail, newest first (admin)', description: 'Filters: actorId, action (exact), from (inclusive), to (exclusive).' })
+  @ApiOperation({
+    summary: 'The audit trail, newest first (admin)',
+    description: 'Filters: actorId, action (exact), from (inclusive), to (exclusive).',
+  })
   @ApiOkResponse({ type: AuditLogPage })
   @ApiErrors(400)
   async list(@Query() query: AuditLogQuery): Promise<AuditLogPage> {

@@ -60,7 +60,17 @@ export class AuditService implements OnApplicationBootstrap {
     await (manager ?? this.dataSource.manager).query(
       `INSERT INTO audit_logs (actor_id, action, target_type, target_id, outcome, ip, user_agent, request_id, metadata)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
-      [row.actorId, row.action, row.targetType, row.targetId, event.outcome ?? 'success', row.ip, row.userAgent, row.requestId, JSON.stringify(row.metadata)],
+      [
+        row.actorId,
+        row.action,
+        row.targetType,
+        row.targetId,
+        event.outcome ?? 'success',
+        row.ip,
+        row.userAgent,
+        row.requestId,
+        JSON.stringify(row.metadata),
+      ],
     );
   }
 
@@ -92,7 +102,9 @@ export class AuditService implements OnApplicationBootstrap {
   /** The database trigger reads the retention window from audit_log_settings; keep it equal to AUDIT_RETENTION_DAYS. */
   async onApplicationBootstrap(): Promise<void> {
     await this.dataSource
-      .query(`UPDATE audit_log_settings SET retention_days = $1, updated_at = now() WHERE id AND retention_days <> $1`, [this.config.auditRetentionDays])
+      .query(`UPDATE audit_log_settings SET retention_days = $1, updated_at = now() WHERE id AND retention_days <> $1`, [
+        this.config.auditRetentionDays,
+      ])
       .catch((error: Error) => this.logger.warn(`Could not store the audit retention window: ${error.message}`));
   }
 }

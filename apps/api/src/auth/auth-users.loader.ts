@@ -17,7 +17,15 @@ export interface AuthUserRow {
 }
 
 export function authUserOf(row: AuthUserRow, via: AuthUser['via']): AuthUser {
-  return { id: row.id, email: row.email, role: row.role, tier: row.tier, preferredRegion: row.preferred_region, customLimits: row.custom_limits, via };
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    tier: row.tier,
+    preferredRegion: row.preferred_region,
+    customLimits: row.custom_limits,
+    via,
+  };
 }
 
 const ACTIVE_USER = namedStatement('auth_active_user', `SELECT ${AUTH_USER_COLUMNS} FROM users u WHERE u.id = $1 AND NOT u.disabled`);

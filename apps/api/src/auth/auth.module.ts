@@ -15,7 +15,12 @@ import { LoginProtectionService } from './login-protection.service';
         const key = jwtKey(config);
         return {
           secretOrKeyProvider: () => key,
-          signOptions: { algorithm: JWT_ALGORITHM, expiresIn: config.jwt.expiresInSeconds, issuer: config.jwt.issuer, audience: config.jwt.audience },
+          signOptions: {
+            algorithm: JWT_ALGORITHM,
+            expiresIn: config.jwt.expiresInSeconds,
+            issuer: config.jwt.issuer,
+            audience: config.jwt.audience,
+          },
           verifyOptions: jwtVerifyOptions(config),
         };
       },

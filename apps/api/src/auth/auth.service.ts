@@ -31,7 +31,10 @@ export class AuthService {
     try {
       const user = await this.dataSource.transaction(async (manager) => {
         const created = await manager.save(manager.create(UserEntity, { email: request.email, name: request.name ?? null, passwordHash }));
-        await this.audit.record({ actorId: created.id, action: 'auth.register', targetType: 'user', targetId: created.id, metadata: { email: created.email } }, manager);
+        await this.audit.record(
+          { actorId: created.id, action: 'auth.register', targetType: 'user', targetId: created.id, metadata: { email: created.email } },
+          manager,
+        );
         return created;
       });
       return { user: UserResponse.from(user), accessToken: await this.issueToken(user) };
@@ -48,14 +51,20 @@ export class AuthService {
     try {
       await this.protection.assertAllowed(ip, request.email);
     } catch (error) {
-      if (error instanceof AppError && error.code === AuthErrorCode.LoginRateLimit) await this.recordFailedLogin(request.email, null, 'too_many_failures', 'denied');
+      if (error instanceof AppError && error.code === AuthErrorCode.LoginRateLimit)
+        await this.recordFailedLogin(request.email, null, 'too_many_failures', 'denied');
       throw error;
     }
     const user = await this.users.findOneBy({ email: request.email });
     const valid = user ? await verifyPassword(user.passwordHash, request.password) : await verifyAgainstDummy(request.password);
     if (!user || !valid || user.disabled) {
       await this.protection.recordFailure(ip, request.email);
-      await this.recordFailedLogin(request.email, user?.id ?? null, !user ? 'unknown_email' : !valid ? 'wrong_password' : 'disabled', 'failure');
+      await this.recordFailedLogin(
+        request.email,
+        user?.id ?? null,
+        !user ? 'unknown_email' : !valid ? 'wrong_password' : 'disabled',
+        'failure',
+      );
       throw new UnauthenticatedError(INVALID_CREDENTIALS);
     }
     await this.protection.recordSuccess(ip, request.email);
@@ -68,7 +77,14 @@ export class AuthService {
 
   /** Only the audit trail (admins) tells the reasons apart; the caller always gets the same 401. */
   private recordFailedLogin(email: string, userId: string | null, reason: string, outcome: 'failure' | 'denied'): Promise<void> {
-    return this.audit.record({ actorId: null, action: 'auth.login_failed', targetType: 'user', targetId: userId, outcome, metadata: { email, reason } });
+    return this.audit.record({
+      actorId: null,
+      action: 'auth.login_failed',
+      targetType: 'user',
+      targetId: userId,
+      outcome,
+      metadata: { email, reason },
+    });
   }
 
   private issueToken(user: UserEntity): Promise<string> {

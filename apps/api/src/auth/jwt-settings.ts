@@ -21,6 +21,9 @@ export function jwtKey(config: AppConfig): KeyObject {
 }
 
 /** HS256 only, our issuer and the audience the token was made for, not expired, not older than a token can be. */
-export function jwtVerifyOptions(config: AppConfig, audience = config.jwt.audience): VerifyOptions & { algorithms: [typeof JWT_ALGORITHM] } {
+export function jwtVerifyOptions(
+  config: AppConfig,
+  audience = config.jwt.audience,
+): VerifyOptions & { algorithms: [typeof JWT_ALGORITHM] } {
   return { algorithms: [JWT_ALGORITHM], issuer: config.jwt.issuer, audience, maxAge: config.jwt.expiresIn };
 }

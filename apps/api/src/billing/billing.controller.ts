@@ -5,7 +5,14 @@ import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { Public } from '../security/public.decorator';
-import { CheckoutResponse, PlanResponse, SubscriptionChangeResponse, SubscriptionResponse, UpgradeQuery, WebhookReceivedResponse } from './billing.dto';
+import {
+  CheckoutResponse,
+  PlanResponse,
+  SubscriptionChangeResponse,
+  SubscriptionResponse,
+  UpgradeQuery,
+  WebhookReceivedResponse,
+} from './billing.dto';
 import { BillingService } from './billing.service';
 import { StripeWebhooksService } from './stripe-webhooks.service';
 
@@ -41,11 +48,16 @@ export class BillingController {
   @ApiOperation({
     summary: 'Change your tier',
     description:
-      'Mock provider: applies at once and answers with the new subscription (lowering maxWorkflows deactivates your newest workflows over the limit, listed in `deactivatedWorkflows`). ' +
-      'Stripe: a higher tier answers `{checkoutUrl}` (or, with a subscription already, asks Stripe to move it to the new price); the tier changes only when Stripe confirms the payment. ' +
+      'Mock provider: applies at once and answers with the new subscription (lowering maxWorkflows deactivates ' +
+      'your newest workflows over the limit, listed in `deactivatedWorkflows`). ' +
+      'Stripe: a higher tier answers `{checkoutUrl}` (or, with a subscription already, asks Stripe to move it to the new price); ' +
+      'the tier changes only when Stripe confirms the payment. ' +
       '`free` cancels the Stripe subscription at the end of the paid period. Your current tier answers 200 with nothing changed.',
   })
-  @ApiOkResponse({ description: 'The subscription (changed now, or unchanged with a pending Stripe change), or `{checkoutUrl}`', schema: { oneOf: [{ $ref: getSchemaPath(SubscriptionChangeResponse) }, { $ref: getSchemaPath(CheckoutResponse) }] } })
+  @ApiOkResponse({
+    description: 'The subscription (changed now, or unchanged with a pending Stripe change), or `{checkoutUrl}`',
+    schema: { oneOf: [{ $ref: getSchemaPath(SubscriptionChangeResponse) }, { $ref: getSchemaPath(CheckoutResponse) }] },
+  })
   @ApiErrors(400, 502)
   upgrade(@CurrentUser() user: AuthUser, @Query() query: UpgradeQuery): Promise<SubscriptionChangeResponse | CheckoutResponse> {
     return this.billing.upgrade(user, query.tier);
@@ -56,12 +68,17 @@ export class BillingController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Stripe webhook endpoint',
-    description: 'Verifies Stripe-Signature over the raw body (STRIPE_WEBHOOK_SECRET, 300 s tolerance). Each event id is applied once; an event older than the last one applied changes nothing.',
+    description:
+      'Verifies Stripe-Signature over the raw body (STRIPE_WEBHOOK_SECRET, 300 s tolerance). ' +
+      'Each event id is applied once; an event older than the last one applied changes nothing.',
   })
   @ApiHeader({ name: 'Stripe-Signature', required: true })
   @ApiOkResponse({ type: WebhookReceivedResponse })
   @ApiErrors(400, 413, 429, 503)
-  async webhook(@Req() request: Request & { rawBody?: Buffer }, @Headers('stripe-signature') signature: string | undefined): Promise<WebhookReceivedResponse> {
+  async webhook(
+    @Req() request: Request & { rawBody?: Buffer },
+    @Headers('stripe-signature') signature: string | undefined,
+  ): Promise<WebhookReceivedResponse> {
     return { received: true, outcome: await this.webhooks.receive(request.rawBody, signature) };
   }
 }

@@ -35,7 +35,13 @@ export class PlanResponse {
   limits: PlanLimitsView;
 
   static from(definition: TierDefinition): PlanResponse {
-    return { tier: definition.tier, name: definition.name, priceMonthlyUsd: definition.priceMonthlyUsd, support: definition.support, limits: PlanLimitsView.from(definition.limits) };
+    return {
+      tier: definition.tier,
+      name: definition.name,
+      priceMonthlyUsd: definition.priceMonthlyUsd,
+      support: definition.support,
+      limits: PlanLimitsView.from(definition.limits),
+    };
   }
 }
 
@@ -83,12 +89,18 @@ export class SubscriptionChangeResponse extends SubscriptionResponse {
   previousTier: Tier;
   @ApiProperty({ type: [DeactivatedWorkflowView], description: 'Workflows deactivated because the new plan allows fewer, newest first' })
   deactivatedWorkflows: DeactivatedWorkflowView[];
-  @ApiPropertyOptional({ enum: TIERS, description: 'Stripe: the tier requested, which applies when Stripe confirms it (a paid invoice, or the end of the period)' })
+  @ApiPropertyOptional({
+    enum: TIERS,
+    description: 'Stripe: the tier requested, which applies when Stripe confirms it (a paid invoice, or the end of the period)',
+  })
   pendingTier?: Tier;
 }
 
 export class CheckoutResponse {
-  @ApiProperty({ example: 'https://checkout.stripe.com/c/pay/cs_test_...', description: 'Send the customer here to pay; the tier changes when Stripe confirms the payment' })
+  @ApiProperty({
+    example: 'https://checkout.stripe.com/c/pay/cs_test_...',
+    description: 'Send the customer here to pay; the tier changes when Stripe confirms the payment',
+  })
   checkoutUrl: string;
 }
 
@@ -103,6 +115,9 @@ export class UpgradeQuery {
 export class WebhookReceivedResponse {
   @ApiProperty({ example: true })
   received: boolean;
-  @ApiProperty({ enum: ['applied', 'duplicate', 'stale', 'ignored'], description: 'duplicate: this event id was applied before; stale: older than the last event applied' })
+  @ApiProperty({
+    enum: ['applied', 'duplicate', 'stale', 'ignored'],
+    description: 'duplicate: this event id was applied before; stale: older than the last event applied',
+  })
   outcome: string;
 }

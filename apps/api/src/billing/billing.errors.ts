@@ -2,7 +2,9 @@ import { AppError, BillingErrorCode } from '@app/errors';
 
 export class UnknownTierError extends AppError {
   constructor(tier: string, valid: readonly string[]) {
-    super(BillingErrorCode.UnknownTier, `Unknown tier "${tier.slice(0, 32)}"; valid tiers: ${valid.join(', ')}`, { details: { validTiers: valid } });
+    super(BillingErrorCode.UnknownTier, `Unknown tier "${tier.slice(0, 32)}"; valid tiers: ${valid.join(', ')}`, {
+      details: { validTiers: valid },
+    });
   }
 }
 

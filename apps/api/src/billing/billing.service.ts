@@ -7,7 +7,14 @@ import { NotFoundError } from '@app/errors';
 import { isTierName, TIER_NAMES, TierName } from '@app/tier-policy';
 import type { AuthUser } from '../common/auth-user';
 import { TiersService } from '../tiers/tiers.service';
-import { CheckoutResponse, DeactivatedWorkflowView, PlanLimitsView, PlanResponse, SubscriptionChangeResponse, SubscriptionResponse } from './billing.dto';
+import {
+  CheckoutResponse,
+  DeactivatedWorkflowView,
+  PlanLimitsView,
+  PlanResponse,
+  SubscriptionChangeResponse,
+  SubscriptionResponse,
+} from './billing.dto';
 import { UnknownTierError } from './billing.errors';
 import { StripeGateway } from './stripe.gateway';
 import { PlanChange, PlanPatch, SubscriptionChangesService } from './subscription-changes.service';
@@ -60,11 +67,16 @@ export class BillingService {
     }
 
     const stored = await this.dataSource.manager.findOneBy(SubscriptionEntity, { userId: user.id });
-    const live = stored?.provider === 'stripe' && stored.providerSubscriptionId && stored.status !== 'canceled' ? stored.providerSubscriptionId : null;
+    const live =
+      stored?.provider === 'stripe' && stored.providerSubscriptionId && stored.status !== 'canceled' ? stored.providerSubscriptionId : null;
     if (tier === 'free') {
       if (!live) return this.applyNow(user, tier, {});
       const { currentPeriodEnd } = await this.stripe.cancelAtPeriodEnd(live);
-      await this.dataSource.manager.update(SubscriptionEntity, { userId: user.id }, { cancelAtPeriodEnd: true, ...(currentPeriodEnd ? { currentPeriodEnd } : {}) });
+      await this.dataSource.manager.update(
+        SubscriptionEntity,
+        { userId: user.id },
+        { cancelAtPeriodEnd: true, ...(currentPeriodEnd ? { currentPeriodEnd } : {}) },
+      );
       return this.unchanged(user, 'free');
     }
     if (live) {
@@ -89,7 +101,12 @@ export class BillingService {
   }
 
   private changeResponse(change: PlanChange, view: SubscriptionResponse): SubscriptionChangeResponse {
-    return { ...view, changed: change.changed, previousTier: change.fromTier, deactivatedWorkflows: change.deactivated.map(DeactivatedWorkflowView.from) };
+    return {
+      ...view,
+      changed: change.changed,
+      previousTier: change.fromTier,
+      deactivatedWorkflows: change.deactivated.map(DeactivatedWorkflowView.from),
+    };
   }
 
   /** The user's Stripe customer, created on first checkout and linked before any event can name it. */

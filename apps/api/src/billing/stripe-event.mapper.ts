@@ -85,12 +85,19 @@ export function tierOfPrices(priceIds: readonly string[], prices: StripePrices):
 
 function subscriptionIntent(subscription: Json, deleted: boolean, prices: StripePrices): BillingIntent {
   const subscriptionItems = items(subscription);
-  const priceTier = tierOfPrices(subscriptionItems.map((item) => idOf(item.price)).filter((id): id is string => id !== null), prices);
+  const priceTier = tierOfPrices(
+    subscriptionItems.map((item) => idOf(item.price)).filter((id): id is string => id !== null),
+    prices,
+  );
   // Since API version 2025-03-31 the period lives on the items; older versions keep it on the subscription.
   const periodEnd = epochSeconds(subscription.current_period_end) ?? epochSeconds(subscriptionItems[0]?.current_period_end);
   const status = deleted ? 'canceled' : text(subscription.status);
   const base = {
-    ref: { userId: userIdOf(object(subscription.metadata).userId), customerId: idOf(subscription.customer), subscriptionId: idOf(subscription.id) },
+    ref: {
+      userId: userIdOf(object(subscription.metadata).userId),
+      customerId: idOf(subscription.customer),
+      subscriptionId: idOf(subscription.id),
+    },
     currentPeriodEnd: periodEnd,
     cancelAtPeriodEnd: typeof subscription.cancel_at_period_end === 'boolean' ? subscription.cancel_at_period_end : null,
     paymentFailed: false,
@@ -121,7 +128,11 @@ function checkoutIntent(session: Json): BillingIntent | null {
   // The session's line items are not in the event; metadata.tier was set by this server for the price the customer paid.
   const tier = paid && isTierName(metadata.tier) && metadata.tier !== 'free' ? metadata.tier : null;
   return {
-    ref: { userId: userIdOf(session.client_reference_id, metadata.userId), customerId: idOf(session.customer), subscriptionId: idOf(session.subscription) },
+    ref: {
+      userId: userIdOf(session.client_reference_id, metadata.userId),
+      customerId: idOf(session.customer),
+      subscriptionId: idOf(session.subscription),
+    },
     tier,
     status: tier ? 'active' : null,
     currentPeriodEnd: null,

@@ -51,7 +51,13 @@ export class StripeWebhooksService {
     return outcome;
   }
 
-  private async applyTo(manager: EntityManager, userId: string, event: StripeEventLike, eventAt: Date, intent: BillingIntent): Promise<BillingEventOutcome> {
+  private async applyTo(
+    manager: EntityManager,
+    userId: string,
+    event: StripeEventLike,
+    eventAt: Date,
+    intent: BillingIntent,
+  ): Promise<BillingEventOutcome> {
     const plan = await this.changes.lock(manager, userId);
     const stored = plan.subscription;
     if (stored.lastEventAt && eventAt < stored.lastEventAt) return 'stale';
@@ -65,7 +71,8 @@ export class StripeWebhooksService {
   private async patchFor(manager: EntityManager, plan: LockedPlan, intent: BillingIntent): Promise<PlanPatch | null> {
     const stored = plan.subscription;
     const { subscriptionId, customerId } = intent.ref;
-    const otherSubscription = stored.providerSubscriptionId !== null && subscriptionId !== null && subscriptionId !== stored.providerSubscriptionId;
+    const otherSubscription =
+      stored.providerSubscriptionId !== null && subscriptionId !== null && subscriptionId !== stored.providerSubscriptionId;
     // Events about an old subscription (its cancellation, its failed invoice) must not touch the current one.
     if (otherSubscription && !intent.startsSubscription) return null;
     // A failed invoice marks a paid plan past due; a free one has nothing left to lose.
@@ -73,7 +80,8 @@ export class StripeWebhooksService {
 
     const patch: PlanPatch = { provider: 'stripe' };
     if (customerId && (await this.isFree(manager, 'provider_customer_id', customerId, plan.user.id))) patch.providerCustomerId = customerId;
-    if (subscriptionId && (await this.isFree(manager, 'provider_subscription_id', subscriptionId, plan.user.id))) patch.providerSubscriptionId = subscriptionId;
+    if (subscriptionId && (await this.isFree(manager, 'provider_subscription_id', subscriptionId, plan.user.id)))
+      patch.providerSubscriptionId = subscriptionId;
     if (intent.tier) patch.tier = intent.tier;
     if (intent.status) patch.status = intent.status;
     if (intent.cancelAtPeriodEnd !== null) patch.cancelAtPeriodEnd = intent.cancelAtPeriodEnd;
@@ -83,7 +91,12 @@ export class StripeWebhooksService {
   }
 
   /** A Stripe id already linked to another user is never moved by an event. */
-  private async isFree(manager: EntityManager, column: 'provider_customer_id' | 'provider_subscription_id', value: string, userId: string): Promise<boolean> {
+  private async isFree(
+    manager: EntityManager,
+    column: 'provider_customer_id' | 'provider_subscription_id',
+    value: string,
+    userId: string,
+  ): Promise<boolean> {
     const [owner] = (await manager.query(`SELECT user_id FROM subscriptions WHERE ${column} = $1`, [value])) as { user_id: string }[];
     if (owner && owner.user_id !== userId) {
       this.logger.warn({ column, userId }, 'Stripe id already belongs to another user; not relinked');

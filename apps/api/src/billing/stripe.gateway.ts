@@ -52,9 +52,17 @@ export class StripeGateway {
       event = Stripe.webhooks.constructEvent(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS) as unknown as Partial<StripeEventLike>;
     } catch (error) {
       const stale = error instanceof Error && /tolerance/i.test(error.message);
-      throw new InvalidSignatureError(stale ? `Signature timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS} s old` : 'Signature does not match the event body');
+      throw new InvalidSignatureError(
+        stale ? `Signature timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS} s old` : 'Signature does not match the event body',
+      );
     }
-    if (typeof event.id !== 'string' || event.id.length > 255 || typeof event.type !== 'string' || typeof event.created !== 'number' || typeof event.data !== 'object') {
+    if (
+      typeof event.id !== 'string' ||
+      event.id.length > 255 ||
+      typeof event.type !== 'string' ||
+      typeof event.created !== 'number' ||
+      typeof event.data !== 'object'
+    ) {
       throw new InvalidEventError();
     }
     return event as StripeEventLike;

@@ -88,7 +88,11 @@ export class SubscriptionChangesService {
     await lockOwner(manager, userId);
     const user = await manager.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'for_no_key_update' } });
     if (!user) throw new NotFoundError('User');
-    await manager.query(`INSERT INTO subscriptions (user_id, tier, provider) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING`, [userId, user.tier, this.config.billing.provider]);
+    await manager.query(`INSERT INTO subscriptions (user_id, tier, provider) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING`, [
+      userId,
+      user.tier,
+      this.config.billing.provider,
+    ]);
     const subscription = await manager.findOneOrFail(SubscriptionEntity, { where: { userId }, lock: { mode: 'pessimistic_write' } });
     return { user, subscription };
   }
@@ -170,7 +174,16 @@ export class SubscriptionChangesService {
       },
       manager,
     );
-    this.logger.log({ userId: change.userId, actorType: change.actor.type, from: change.fromTier, to: change.toTier, deactivated: change.deactivated.length }, 'tier changed');
+    this.logger.log(
+      {
+        userId: change.userId,
+        actorType: change.actor.type,
+        from: change.fromTier,
+        to: change.toTier,
+        deactivated: change.deactivated.length,
+      },
+      'tier changed',
+    );
   }
 }
 

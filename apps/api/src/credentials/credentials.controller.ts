@@ -14,7 +14,10 @@ export class CredentialsController {
   constructor(private readonly credentials: CredentialsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Store a secret for http steps', description: 'Encrypted at rest (AES-256-GCM); the response names the fields that are set, never their values.' })
+  @ApiOperation({
+    summary: 'Store a secret for http steps',
+    description: 'Encrypted at rest (AES-256-GCM); the response names the fields that are set, never their values.',
+  })
   @ApiCreatedResponse({ type: CredentialResponse })
   @ApiErrors(400)
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateCredentialRequest): Promise<CredentialResponse> {
@@ -42,13 +45,20 @@ export class CredentialsController {
   @ApiOperation({ summary: 'Rename a credential or replace its secret' })
   @ApiOkResponse({ type: CredentialResponse })
   @ApiErrors(400, 404)
-  async update(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateCredentialRequest): Promise<CredentialResponse> {
+  async update(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateCredentialRequest,
+  ): Promise<CredentialResponse> {
     return CredentialResponse.from(await this.credentials.update(user.id, id, body));
   }
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete a credential', description: 'Workflows that still use it fail at that step with "credential … not found".' })
+  @ApiOperation({
+    summary: 'Delete a credential',
+    description: 'Workflows that still use it fail at that step with "credential … not found".',
+  })
   @ApiNoContentResponse()
   @ApiErrors(400, 404)
   async delete(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {

@@ -25,7 +25,11 @@ export class HeaderCredentialData {
 
 const DATA_SCHEMA = {
   description: 'The secret; its fields depend on `type`. Write-only: no response ever holds it.',
-  oneOf: [{ $ref: getSchemaPath(BearerCredentialData) }, { $ref: getSchemaPath(BasicCredentialData) }, { $ref: getSchemaPath(HeaderCredentialData) }],
+  oneOf: [
+    { $ref: getSchemaPath(BearerCredentialData) },
+    { $ref: getSchemaPath(BasicCredentialData) },
+    { $ref: getSchemaPath(HeaderCredentialData) },
+  ],
 };
 
 @ApiExtraModels(BearerCredentialData, BasicCredentialData, HeaderCredentialData)

@@ -6,7 +6,10 @@ import { CredentialsService } from './credentials.service';
 
 @Module({
   controllers: [CredentialsController],
-  providers: [CredentialsService, { provide: EnvelopeCipher, inject: [AppConfig], useFactory: (config: AppConfig) => new EnvelopeCipher(config.encryptionKeys) }],
+  providers: [
+    CredentialsService,
+    { provide: EnvelopeCipher, inject: [AppConfig], useFactory: (config: AppConfig) => new EnvelopeCipher(config.encryptionKeys) },
+  ],
   exports: [CredentialsService],
 })
 export class CredentialsModule {}

@@ -24,15 +24,35 @@ export class CredentialsService {
     const secret = validSecret(request.type, request.data);
     const id = randomUUID();
     return this.dataSource.transaction(async (manager) => {
-      const entity = manager.create(CredentialEntity, { id, ownerId, name: request.name, type: secret.type, ...this.sealed(id, ownerId, secret) });
+      const entity = manager.create(CredentialEntity, {
+        id,
+        ownerId,
+        name: request.name,
+        type: secret.type,
+        ...this.sealed(id, ownerId, secret),
+      });
       const saved = await manager.save(entity);
-      await this.audit.record({ actorId: ownerId, action: 'credential.create', targetType: 'credential', targetId: id, metadata: { name: saved.name, type: saved.type } }, manager);
+      await this.audit.record(
+        {
+          actorId: ownerId,
+          action: 'credential.create',
+          targetType: 'credential',
+          targetId: id,
+          metadata: { name: saved.name, type: saved.type },
+        },
+        manager,
+      );
       return saved;
     });
   }
 
   list(ownerId: string, page: number, limit: number): Promise<[CredentialEntity[], number]> {
-    return this.credentials.findAndCount({ where: { ownerId }, order: { createdAt: 'DESC', id: 'ASC' }, skip: (page - 1) * limit, take: limit });
+    return this.credentials.findAndCount({
+      where: { ownerId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: (page - 1) * limit,
+      take: limit,
+    });
   }
 
   async get(ownerId: string, id: string): Promise<CredentialEntity> {
@@ -46,7 +66,9 @@ export class CredentialsService {
       const entity = await this.lockOwned(manager, ownerId, id);
       const changed: string[] = [];
       if (request.type !== undefined && request.type !== entity.type && request.data === undefined) {
-        throw new ValidationError('data: changing the type needs data of the new type', [{ field: 'data', errors: ['is required when type changes'] }]);
+        throw new ValidationError('data: changing the type needs data of the new type', [
+          { field: 'data', errors: ['is required when type changes'] },
+        ]);
       }
       if (request.data !== undefined) {
         const secret = validSecret(request.type ?? entity.type, request.data);
@@ -59,7 +81,16 @@ export class CredentialsService {
         changed.push('name');
       }
       const saved = changed.length > 0 ? await manager.save(entity) : entity;
-      await this.audit.record({ actorId: ownerId, action: 'credential.update', targetType: 'credential', targetId: id, metadata: { name: saved.name, type: saved.type, changed } }, manager);
+      await this.audit.record(
+        {
+          actorId: ownerId,
+          action: 'credential.update',
+          targetType: 'credential',
+          targetId: id,
+          metadata: { name: saved.name, type: saved.type, changed },
+        },
+        manager,
+      );
       return saved;
     });
   }
@@ -68,7 +99,16 @@ export class CredentialsService {
     await this.dataSource.transaction(async (manager) => {
       const entity = await this.lockOwned(manager, ownerId, id);
       await manager.delete(CredentialEntity, { id, ownerId });
-      await this.audit.record({ actorId: ownerId, action: 'credential.delete', targetType: 'credential', targetId: id, metadata: { name: entity.name, type: entity.type } }, manager);
+      await this.audit.record(
+        {
+          actorId: ownerId,
+          action: 'credential.delete',
+          targetType: 'credential',
+          targetId: id,
+          metadata: { name: entity.name, type: entity.type },
+        },
+        manager,
+      );
     });
   }
 
@@ -94,6 +134,7 @@ export class CredentialsService {
 
 function validSecret(type: CredentialType, data: Record<string, unknown>): CredentialSecret {
   const problems = credentialDataProblems(type, data);
-  if (problems.length > 0) throw new ValidationError(problems.map((problem) => `${problem.field}: ${problem.errors.join(', ')}`).join('; '), problems);
+  if (problems.length > 0)
+    throw new ValidationError(problems.map((problem) => `${problem.field}: ${problem.errors.join(', ')}`).join('; '), problems);
   return toCredentialSecret(type, data);
 }

@@ -18,12 +18,19 @@ export class ExecutionsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your executions, newest first, with filters', description: "Only executions inside your tier's retention window (retentionDays)." })
+  @ApiOperation({
+    summary: 'Your executions, newest first, with filters',
+    description: "Only executions inside your tier's retention window (retentionDays).",
+  })
   @ApiOkResponse({ type: ExecutionPage })
   @ApiErrors(400)
   async list(@CurrentUser() user: AuthUser, @Query() query: ExecutionListQuery): Promise<ExecutionPage> {
     const [items, total] = await this.executions.list(user.id, query, this.tiers.retentionDaysOf(user));
-    return toPage(items.map((execution) => ExecutionResponse.from(execution)), total, query);
+    return toPage(
+      items.map((execution) => ExecutionResponse.from(execution)),
+      total,
+      query,
+    );
   }
 
   @Get(':id')

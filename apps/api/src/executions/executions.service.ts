@@ -42,7 +42,12 @@ export class ExecutionsService {
     const retained = withinRetention(retentionDays);
     const created = range && retained ? And(range, retained) : (range ?? retained);
     if (created) where.createdAt = created;
-    return this.executions.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, skip: (query.page - 1) * query.limit, take: query.limit });
+    return this.executions.findAndCount({
+      where,
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: (query.page - 1) * query.limit,
+      take: query.limit,
+    });
   }
 
   /** `retentionDays` hides what the owner's tier no longer keeps (readers pass it; internal callers may not). */
@@ -81,10 +86,15 @@ export class ExecutionsService {
       throw new AppError(RunErrorCode.ExecutionFinal, `The execution already ended (${execution.status})`);
     }
     if (cancelled.previous_status === 'queued') {
-      await this.queues.get(cancelled.region).remove(id).catch(() => undefined);
+      await this.queues
+        .get(cancelled.region)
+        .remove(id)
+        .catch(() => undefined);
     }
     if (cancelled.previous_status === 'running') {
-      await this.redis.publish(cancelChannel(this.config.redisKeyPrefix), id).catch((error: Error) => this.logger.warn(`Cancel signal not sent for ${id}: ${error.message}`));
+      await this.redis
+        .publish(cancelChannel(this.config.redisKeyPrefix), id)
+        .catch((error: Error) => this.logger.warn(`Cancel signal not sent for ${id}: ${error.message}`));
     }
     if (cancelled.previous_status !== 'waiting') await this.promoter.promote(ownerId).catch(() => undefined);
     return this.get(ownerId, id);

@@ -21,7 +21,10 @@ export class MetricsController {
   @Public()
   @Get()
   @ApiBearerAuth('metrics-token')
-  @ApiOperation({ summary: 'Prometheus metrics', description: 'When METRICS_TOKEN is set, send it as `Authorization: Bearer <METRICS_TOKEN>`.' })
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description: 'When METRICS_TOKEN is set, send it as `Authorization: Bearer <METRICS_TOKEN>`.',
+  })
   @ApiOkResponse({ description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } })
   @ApiErrors(401, 429)
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {

@@ -38,7 +38,14 @@ export function adminGate(jwt: JwtService, users: AuthUsersLoader, config: AppCo
         if (user.role !== 'admin') {
           const route = `${req.method} ${(req.originalUrl ?? req.url).split('?')[0].slice(0, 200)}`;
           return void audit
-            .record({ actorId: user.id, action: 'admin.access_denied', targetType: 'route', targetId: route, outcome: 'denied', context: requestContextOf(req) })
+            .record({
+              actorId: user.id,
+              action: 'admin.access_denied',
+              targetType: 'route',
+              targetId: route,
+              outcome: 'denied',
+              context: requestContextOf(req),
+            })
             .catch(() => undefined)
             .then(() => next(new ForbiddenError('The queue dashboard is for admins')));
         }

@@ -17,7 +17,11 @@ import { QueueDashboardController } from './queue-dashboard.controller';
 @Module({})
 class QueueTokensModule {
   static forRegions(regions: readonly string[]): DynamicModule {
-    const providers = regions.map((region) => ({ provide: getQueueToken(regionQueueName(region)), inject: [RegionQueues], useFactory: (queues: RegionQueues) => queues.get(region) }));
+    const providers = regions.map((region) => ({
+      provide: getQueueToken(regionQueueName(region)),
+      inject: [RegionQueues],
+      useFactory: (queues: RegionQueues) => queues.get(region),
+    }));
     return { module: QueueTokensModule, providers, exports: providers.map((provider) => provider.provide) };
   }
 }
@@ -46,4 +50,3 @@ export class QueueDashboardModule {
     };
   }
 }
-

@@ -17,7 +17,10 @@ export class RegionsService {
     return Promise.all(
       this.config.regions.map(async (region) => {
         const queue = this.queues.get(region);
-        const [workers, counts] = await Promise.all([this.presence.workerCount(region, true), queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active')]);
+        const [workers, counts] = await Promise.all([
+          this.presence.workerCount(region, true),
+          queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
+        ]);
         return {
           id: region,
           queue: regionQueueName(region),

@@ -51,7 +51,10 @@ export class ExecutionWaiter implements OnModuleInit, OnApplicationShutdown {
       if (!this.waiters.has(executionId)) this.waiters.set(executionId, new Set());
       this.waiters.get(executionId)?.add(finish);
       // It may have finished before we subscribed: check once after registering.
-      isDone().then((done) => done && finish(), () => undefined);
+      isDone().then(
+        (done) => done && finish(),
+        () => undefined,
+      );
     });
   }
 }

@@ -24,38 +24,73 @@ export class RunsController {
   @Post('run/async')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAuthErrors()
-  @ApiOperation({ summary: 'Start a run; answers at once', description: 'The run goes to its region queue: request region, else workflow pin, else your preferred region, else the default.' })
+  @ApiOperation({
+    summary: 'Start a run; answers at once',
+    description: 'The run goes to its region queue: request region, else workflow pin, else your preferred region, else the default.',
+  })
   @ApiAcceptedResponse({ type: RunAcceptedResponse })
   @ApiErrors(400, 404, 409)
-  async runAsync(@CurrentUser() user: AuthUser, @Body() body: RunAsyncRequest, @Req() request: RequestWithId): Promise<RunAcceptedResponse> {
+  async runAsync(
+    @CurrentUser() user: AuthUser,
+    @Body() body: RunAsyncRequest,
+    @Req() request: RequestWithId,
+  ): Promise<RunAcceptedResponse> {
     const { execution, warnings } = await this.runs.start(user, body, request.id);
-    return { executionId: execution.id, status: execution.status, region: execution.region, queue: execution.queue, ...(warnings.length > 0 ? { warnings } : {}) };
+    return {
+      executionId: execution.id,
+      status: execution.status,
+      region: execution.region,
+      queue: execution.queue,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
   }
 
   @Post('run')
   @HttpCode(HttpStatus.OK)
   @ApiAuthErrors()
-  @ApiOperation({ summary: 'Run and wait for the result', description: '200 with the finished execution, or 202 `{executionId, status}` when it is not finished within waitMs.' })
+  @ApiOperation({
+    summary: 'Run and wait for the result',
+    description: '200 with the finished execution, or 202 `{executionId, status}` when it is not finished within waitMs.',
+  })
   @ApiOkResponse({ type: ExecutionResponse })
   @ApiAcceptedResponse({ type: RunAcceptedResponse })
   @ApiErrors(400, 404, 409)
-  async run(@CurrentUser() user: AuthUser, @Body() body: RunRequest, @Req() request: RequestWithId, @Res({ passthrough: true }) response: Response): Promise<ExecutionResponse | RunAcceptedResponse> {
+  async run(
+    @CurrentUser() user: AuthUser,
+    @Body() body: RunRequest,
+    @Req() request: RequestWithId,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ExecutionResponse | RunAcceptedResponse> {
     const { execution: accepted, warnings } = await this.runs.start(user, body, request.id, true);
     const { execution, steps } = await this.runs.waitForResult(user.id, accepted.id, body.waitMs);
     if (steps) return ExecutionResponse.from(execution, steps);
     response.status(HttpStatus.ACCEPTED);
-    return { executionId: execution.id, status: execution.status, region: execution.region, queue: execution.queue, ...(warnings.length > 0 ? { warnings } : {}) };
+    return {
+      executionId: execution.id,
+      status: execution.status,
+      region: execution.region,
+      queue: execution.queue,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
   }
 
   @Public()
   @Post('hooks/:workflowId')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Webhook trigger: the JSON body is the run input', description: 'A wrong or missing token answers 404, as for an unknown workflow.' })
+  @ApiOperation({
+    summary: 'Webhook trigger: the JSON body is the run input',
+    description: 'A wrong or missing token answers 404, as for an unknown workflow.',
+  })
   @ApiHeader({ name: 'X-Webhook-Token', required: true })
   @ApiBody({ required: false, schema: { type: 'object', additionalProperties: true, example: { orderId: 42 } } })
   @ApiAcceptedResponse({ type: WebhookAcceptedResponse })
   @ApiErrors(400, 404, 409, 413, 415, 429, 503)
-  async webhook(@Param('workflowId') workflowId: string, @Headers('x-webhook-token') token: string | undefined, @Body() body: unknown, @Req() request: RequestWithId): Promise<WebhookAcceptedResponse> {
+  async webhook(
+    @Param('workflowId') workflowId: string,
+    @Headers('x-webhook-token') token: string | undefined,
+    @Body() body: unknown,
+    @Req() request: RequestWithId,
+  ): Promise<WebhookAcceptedResponse> {
     const owner = await this.workflows.findByWebhookToken(workflowId, token);
     if (!owner) throw new NotFoundError('Workflow');
     const { execution } = await this.runs.startFromWebhook(owner, workflowId, body ?? null, request.id);

@@ -16,7 +16,11 @@ export class RunAsyncRequest {
   @MaxLength(64)
   region?: string;
 
-  @ApiPropertyOptional({ enum: ['reject', 'queue'], default: 'reject', description: 'At the concurrency limit: answer 429, or accept the run as waiting' })
+  @ApiPropertyOptional({
+    enum: ['reject', 'queue'],
+    default: 'reject',
+    description: 'At the concurrency limit: answer 429, or accept the run as waiting',
+  })
   @IsOptional()
   @IsIn(['reject', 'queue'])
   whenBusy?: 'reject' | 'queue';

@@ -35,7 +35,11 @@ export class RunsService {
   }
 
   /** Waits up to `waitMs` for the run to end; returns the execution as it then is. */
-  async waitForResult(userId: string, executionId: string, waitMs = DEFAULT_WAIT_MS): Promise<{ execution: ExecutionEntity; steps?: ExecutionStepEntity[] }> {
+  async waitForResult(
+    userId: string,
+    executionId: string,
+    waitMs = DEFAULT_WAIT_MS,
+  ): Promise<{ execution: ExecutionEntity; steps?: ExecutionStepEntity[] }> {
     const isFinal = async () => FINAL_STATUSES.includes((await this.executions.get(userId, executionId)).status);
     await this.waiter.waitFor(executionId, waitMs, isFinal);
     const execution = await this.executions.get(userId, executionId);
@@ -63,7 +67,9 @@ export class RunsService {
     } catch (error) {
       // 404 (not the caller's workflow) names nothing of the caller's to audit.
       if (error instanceof AppError && !(error instanceof RunLimitError) && error.code !== CommonErrorCode.NotFound) {
-        await this.audit.record({ ...target, outcome: 'failure', metadata: { trigger: request.trigger, code: error.code } }).catch(() => undefined);
+        await this.audit
+          .record({ ...target, outcome: 'failure', metadata: { trigger: request.trigger, code: error.code } })
+          .catch(() => undefined);
       }
       throw error;
     }

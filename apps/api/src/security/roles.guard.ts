@@ -31,7 +31,14 @@ export class RolesGuard implements CanActivate {
   private async recordDenied(request: Request, user: AuthUser | undefined): Promise<void> {
     const route = (request.route as { path?: string } | undefined)?.path ?? request.path;
     await this.audit
-      .record({ actorId: user?.id ?? null, action: 'admin.access_denied', targetType: 'route', targetId: `${request.method} ${route}`, outcome: 'denied', context: requestContextOf(request) })
+      .record({
+        actorId: user?.id ?? null,
+        action: 'admin.access_denied',
+        targetType: 'route',
+        targetId: `${request.method} ${route}`,
+        outcome: 'denied',
+        context: requestContextOf(request),
+      })
       .catch((error: Error) => this.logger.warn(`Could not audit a refused admin call: ${error.message}`));
   }
 }

@@ -6,15 +6,15 @@ import type { Socket } from 'node:net';
 import { ErrorCode, RequestErrorCode } from '@app/errors';
 import { HTTP_STATUS_OF } from '../common/errors/error-status.table';
 
-const strictPolicy = { "default-src": ["'self'"] };
+const strictPolicy = { 'default-src': ["'self'"] };
 
 // Swagger UI (served from /docs, scripts and styles from the same origin) needs only inline styles and
 // data: images on top of the strict policy; frame-ancestors matches X-Frame-Options: DENY.
 const docsPolicy = {
-  "default-src": ["'self'"],
-  "style-src": ["'self'", "'unsafe-inline'"],
-  "img-src": ["'self'", 'data:'],
-  "frame-ancestors": ["'none'"],
+  'default-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:'],
+  'frame-ancestors': ["'none'"],
 };
 
 function helmetWith(directives: Record<string, string[]>): RequestHandler {
@@ -82,7 +82,13 @@ export function answerClientErrors(server: Server): void {
     const [code, message] = CLIENT_ERRORS[error.code ?? ''] ?? [RequestErrorCode.BadRequest, 'Malformed HTTP request'];
     const status = HTTP_STATUS_OF[code];
     const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message, code });
-    const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, ...RAW_SECURITY_HEADERS, 'Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
+    const head = [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+      ...RAW_SECURITY_HEADERS,
+      'Content-Type: application/json; charset=utf-8',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Connection: close',
+    ];
     answered.add(socket);
     // Read what the client still sends, so closing does not reset the connection before it reads the answer.
     socket.resume();

@@ -27,9 +27,15 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     this.redis.defineCommand('flowlineHit', { numberOfKeys: 1, lua: FIXED_WINDOW });
   }
 
-  async increment(key: string, ttl: number, limit: number): Promise<{ totalHits: number; timeToExpire: number; isBlocked: boolean; timeToBlockExpire: number }> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+  ): Promise<{ totalHits: number; timeToExpire: number; isBlocked: boolean; timeToBlockExpire: number }> {
     try {
-      const [hits, ttlMs] = (await (this.redis as unknown as { flowlineHit(key: string, ttl: number): Promise<[number, number]> }).flowlineHit(`${this.config.redisKeyPrefix}:rl:${key}`, ttl)) as [number, number];
+      const [hits, ttlMs] = (await (
+        this.redis as unknown as { flowlineHit(key: string, ttl: number): Promise<[number, number]> }
+      ).flowlineHit(`${this.config.redisKeyPrefix}:rl:${key}`, ttl)) as [number, number];
       const seconds = Math.max(1, Math.ceil(ttlMs / 1000));
       return { totalHits: hits, timeToExpire: seconds, isBlocked: hits > limit, timeToBlockExpire: seconds };
     } catch (error) {

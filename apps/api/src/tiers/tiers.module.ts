@@ -25,7 +25,8 @@ import { TiersService } from './tiers.service';
             name: 'default',
             ttl: RATE_WINDOW_MS,
             // Read on every request from the freshly loaded user: a tier change applies to the next request.
-            limit: (context: ExecutionContext) => requestsPerMinute(context.switchToHttp().getRequest(), config.anonymousRequestsPerMinute) ?? Number.MAX_SAFE_INTEGER,
+            limit: (context: ExecutionContext) =>
+              requestsPerMinute(context.switchToHttp().getRequest(), config.anonymousRequestsPerMinute) ?? Number.MAX_SAFE_INTEGER,
           },
         ],
       }),

@@ -20,7 +20,10 @@ export class UsersController {
   }
 
   @Patch('me')
-  @ApiOperation({ summary: 'Change your name or preferred region', description: 'Role, tier and limits are not yours to change: such fields are rejected with 400.' })
+  @ApiOperation({
+    summary: 'Change your name or preferred region',
+    description: 'Role, tier and limits are not yours to change: such fields are rejected with 400.',
+  })
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors(400)
   async updateMe(@CurrentUser() user: AuthUser, @Body() body: UpdateMeRequest): Promise<UserResponse> {

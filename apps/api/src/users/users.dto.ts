@@ -65,7 +65,12 @@ export class UpdateMeRequest {
   @MaxLength(200)
   name?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'eu-west-1', description: 'One of the configured regions, or null for the default' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'eu-west-1',
+    description: 'One of the configured regions, or null for the default',
+  })
   @IsOptional()
   @ValidateIf((_object, value) => value !== null)
   @IsString()

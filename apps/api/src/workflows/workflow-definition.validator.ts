@@ -18,20 +18,31 @@ export class WorkflowDefinitionValidator {
   assertSteps(steps: StoredStep[]): void {
     const problems = validateWorkflowSteps(steps);
     if (problems.length === 0) return;
-    const fields = problems.map((problem) => ({ field: problem.path, errors: [problem.stepId ? `step "${problem.stepId}": ${problem.message}` : problem.message] }));
+    const fields = problems.map((problem) => ({
+      field: problem.path,
+      errors: [problem.stepId ? `step "${problem.stepId}": ${problem.message}` : problem.message],
+    }));
     throw new ValidationError(fields.map((field) => `${field.field}: ${field.errors[0]}`).join('; '), fields);
   }
 
   /** Every credentialId must name a credential of this owner; another user's answers like an unknown id. */
   async assertCredentialsOwned(ownerId: string, steps: StoredStep[]): Promise<void> {
     const references = steps.flatMap((step, index) =>
-      step.type === 'http' && typeof step.params?.credentialId === 'string' ? [{ index, stepId: step.id, credentialId: step.params.credentialId }] : [],
+      step.type === 'http' && typeof step.params?.credentialId === 'string'
+        ? [{ index, stepId: step.id, credentialId: step.params.credentialId }]
+        : [],
     );
     if (references.length === 0) return;
-    const owned = await this.credentials.ownedIds(ownerId, references.map((reference) => reference.credentialId));
+    const owned = await this.credentials.ownedIds(
+      ownerId,
+      references.map((reference) => reference.credentialId),
+    );
     const fields = references
       .filter((reference) => !owned.has(reference.credentialId.toLowerCase()))
-      .map((reference) => ({ field: `steps[${reference.index}].params.credentialId`, errors: [`step "${reference.stepId}": no credential with this id`] }));
+      .map((reference) => ({
+        field: `steps[${reference.index}].params.credentialId`,
+        errors: [`step "${reference.stepId}": no credential with this id`],
+      }));
     if (fields.length > 0) throw new ValidationError(fields.map((field) => `${field.field}: ${field.errors[0]}`).join('; '), fields);
   }
 
@@ -44,10 +55,14 @@ export class WorkflowDefinitionValidator {
       CronExpressionParser.parse(cron, { tz: timezone ?? 'UTC' });
       if (cron.split(/\s+/).length < 5) throw new Error('too few fields');
     } catch {
-      throw new ValidationError(`trigger.cron: "${cron.slice(0, 120)}" is not a valid cron expression (5 or 6 fields)`, [{ field: 'trigger.cron', errors: ['must be a valid cron expression'] }]);
+      throw new ValidationError(`trigger.cron: "${cron.slice(0, 120)}" is not a valid cron expression (5 or 6 fields)`, [
+        { field: 'trigger.cron', errors: ['must be a valid cron expression'] },
+      ]);
     }
     if (timezone && !isTimeZone(timezone)) {
-      throw new ValidationError(`trigger.timezone: unknown time zone "${timezone}"`, [{ field: 'trigger.timezone', errors: ['must be an IANA time zone'] }]);
+      throw new ValidationError(`trigger.timezone: unknown time zone "${timezone}"`, [
+        { field: 'trigger.timezone', errors: ['must be an IANA time zone'] },
+      ]);
     }
     return timezone ? { type: 'schedule', cron, timezone } : { type: 'schedule', cron };
   }

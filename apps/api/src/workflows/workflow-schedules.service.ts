@@ -23,7 +23,11 @@ export class WorkflowSchedules {
         await queue.upsertJobScheduler(
           id,
           { pattern: trigger.cron, tz: trigger.timezone ?? 'UTC' },
-          { name: JobName.ScheduledTick, data: { workflowId: workflow.id }, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+          {
+            name: JobName.ScheduledTick,
+            data: { workflowId: workflow.id },
+            opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+          },
         );
       } else {
         await queue.removeJobScheduler(id);

@@ -4,7 +4,14 @@ import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { toPage } from '../common/dto/pagination.dto';
-import { CreateWorkflowRequest, UpdateWorkflowRequest, WebhookResponse, WorkflowListQuery, WorkflowPage, WorkflowResponse } from './workflows.dto';
+import {
+  CreateWorkflowRequest,
+  UpdateWorkflowRequest,
+  WebhookResponse,
+  WorkflowListQuery,
+  WorkflowPage,
+  WorkflowResponse,
+} from './workflows.dto';
 import { WorkflowsService } from './workflows.service';
 
 @ApiTags('workflows')
@@ -14,7 +21,10 @@ export class WorkflowsController {
   constructor(private readonly workflows: WorkflowsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a workflow', description: 'A webhook workflow answers with `webhook: {url, token}`; the token is shown only here (or when rotated).' })
+  @ApiOperation({
+    summary: 'Create a workflow',
+    description: 'A webhook workflow answers with `webhook: {url, token}`; the token is shown only here (or when rotated).',
+  })
   @ApiCreatedResponse({ type: WorkflowResponse })
   @ApiErrors(400, 403)
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateWorkflowRequest): Promise<WorkflowResponse> {
@@ -28,7 +38,11 @@ export class WorkflowsController {
   @ApiErrors(400)
   async list(@CurrentUser() user: AuthUser, @Query() query: WorkflowListQuery): Promise<WorkflowPage> {
     const [items, total] = await this.workflows.list(user.id, query.page, query.limit);
-    return toPage(items.map((workflow) => WorkflowResponse.from(workflow)), total, query);
+    return toPage(
+      items.map((workflow) => WorkflowResponse.from(workflow)),
+      total,
+      query,
+    );
   }
 
   @Get(':id')
@@ -40,10 +54,18 @@ export class WorkflowsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a workflow (runs already accepted keep the definition they started with)', description: 'Activating a workflow is 403 WORKFLOW_LIMIT when your active workflows are already at maxWorkflows (e.g. after a downgrade).' })
+  @ApiOperation({
+    summary: 'Change a workflow (runs already accepted keep the definition they started with)',
+    description:
+      'Activating a workflow is 403 WORKFLOW_LIMIT when your active workflows are already at maxWorkflows (e.g. after a downgrade).',
+  })
   @ApiOkResponse({ type: WorkflowResponse })
   @ApiErrors(400, 403, 404)
-  async update(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateWorkflowRequest): Promise<WorkflowResponse> {
+  async update(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateWorkflowRequest,
+  ): Promise<WorkflowResponse> {
     const { workflow, webhook } = await this.workflows.update(user, id, body);
     return WorkflowResponse.from(workflow, webhook);
   }

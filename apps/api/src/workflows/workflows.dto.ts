@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import type { StoredStep, WorkflowEntity, WorkflowTrigger } from '@app/database';
 import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
 
@@ -23,7 +36,13 @@ export class TriggerRequest {
 }
 
 const STEPS_EXAMPLE = [
-  { id: 'fetch', type: 'http', params: { method: 'GET', url: 'https://api.example.com/orders?since={{ input.since }}' }, retry: { attempts: 3, backoffMs: 500 }, timeoutMs: 5000 },
+  {
+    id: 'fetch',
+    type: 'http',
+    params: { method: 'GET', url: 'https://api.example.com/orders?since={{ input.since }}' },
+    retry: { attempts: 3, backoffMs: 500 },
+    timeoutMs: 5000,
+  },
   { id: 'count', type: 'transform', params: { expression: '$count(steps.fetch.output.body.orders)' } },
   { id: 'enough', type: 'condition', params: { expression: 'steps.count.output > 0' } },
 ];
@@ -43,7 +62,9 @@ export class CreateWorkflowRequest {
   description?: string | null;
 
   @ApiProperty({
-    description: 'Steps run in order: http {method, url, headers?, query?, body?, credentialId?}, transform {expression}, condition {expression}, delay {ms}',
+    description:
+      'Steps run in order: http {method, url, headers?, query?, body?, credentialId?}, ' +
+      'transform {expression}, condition {expression}, delay {ms}',
     example: STEPS_EXAMPLE,
     type: 'array',
     items: { type: 'object' },

@@ -79,14 +79,28 @@ export class WorkflowsService {
       const saved = await manager.save(entity);
       // Inside the transaction: if the schedule cannot be registered, the workflow is not created either.
       await this.schedules.sync(saved, owner.preferredRegion);
-      await this.audit.record({ actorId: owner.id, action: 'workflow.create', targetType: 'workflow', targetId: saved.id, metadata: { name: saved.name, trigger: saved.trigger.type } }, manager);
+      await this.audit.record(
+        {
+          actorId: owner.id,
+          action: 'workflow.create',
+          targetType: 'workflow',
+          targetId: saved.id,
+          metadata: { name: saved.name, trigger: saved.trigger.type },
+        },
+        manager,
+      );
       return saved;
     });
     return { workflow, webhook: token ? this.webhookOf(workflow.id, token) : undefined };
   }
 
   list(ownerId: string, page: number, limit: number): Promise<[WorkflowEntity[], number]> {
-    return this.workflows.findAndCount({ where: { ownerId }, order: { createdAt: 'DESC', id: 'ASC' }, skip: (page - 1) * limit, take: limit });
+    return this.workflows.findAndCount({
+      where: { ownerId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: (page - 1) * limit,
+      take: limit,
+    });
   }
 
   async get(ownerId: string, id: string): Promise<WorkflowEntity> {
@@ -123,7 +137,10 @@ export class WorkflowsService {
       const saved = await manager.save(entity);
       await this.schedules.sync(saved, owner.preferredRegion);
       const changed = Object.keys(request).filter((key) => request[key as keyof UpdateWorkflowRequest] !== undefined);
-      await this.audit.record({ actorId: owner.id, action: 'workflow.update', targetType: 'workflow', targetId: id, metadata: { name: saved.name, changed } }, manager);
+      await this.audit.record(
+        { actorId: owner.id, action: 'workflow.update', targetType: 'workflow', targetId: id, metadata: { name: saved.name, changed } },
+        manager,
+      );
       return saved;
     });
     return { workflow, webhook: token ? this.webhookOf(workflow.id, token) : undefined };
@@ -135,7 +152,10 @@ export class WorkflowsService {
       if (!workflow) throw new NotFoundError('Workflow');
       await manager.delete(WorkflowEntity, { id, ownerId });
       await this.schedules.remove(id);
-      await this.audit.record({ actorId: ownerId, action: 'workflow.delete', targetType: 'workflow', targetId: id, metadata: { name: workflow.name } }, manager);
+      await this.audit.record(
+        { actorId: ownerId, action: 'workflow.delete', targetType: 'workflow', targetId: id, metadata: { name: workflow.name } },
+        manager,
+      );
       return workflow;
     });
   }
@@ -147,7 +167,16 @@ export class WorkflowsService {
     const token = newWebhookToken();
     await this.dataSource.transaction(async (manager) => {
       await manager.update(WorkflowEntity, { id, ownerId }, { webhookTokenHash: hashToken(token) });
-      await this.audit.record({ actorId: ownerId, action: 'workflow.update', targetType: 'workflow', targetId: id, metadata: { name: workflow.name, changed: ['webhookToken'] } }, manager);
+      await this.audit.record(
+        {
+          actorId: ownerId,
+          action: 'workflow.update',
+          targetType: 'workflow',
+          targetId: id,
+          metadata: { name: workflow.name, changed: ['webhookToken'] },
+        },
+        manager,
+      );
     });
     return this.webhookOf(id, token);
   }

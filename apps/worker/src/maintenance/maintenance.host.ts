@@ -32,16 +32,28 @@ export class MaintenanceHost implements OnApplicationBootstrap, OnApplicationShu
     // After every reconnect: a Redis that came back without its data (no persistence, a failover) has lost the
     // scheduler, and the reconciler is what rescues the runs whose jobs were lost with it.
     connection.on('ready', () => void this.schedule());
-    this.worker = new Worker(MAINTENANCE_QUEUE, (job) => this.run(job.name), { connection: createRedis(this.config.redisUrl, workerRedisOptions()), prefix, concurrency: 1 });
+    this.worker = new Worker(MAINTENANCE_QUEUE, (job) => this.run(job.name), {
+      connection: createRedis(this.config.redisUrl, workerRedisOptions()),
+      prefix,
+      concurrency: 1,
+    });
     this.worker.on('error', (error) => this.logger.warn(`Maintenance queue problem: ${error.message}`));
   }
 
   private async schedule(): Promise<void> {
     await this.queue
-      ?.upsertJobScheduler(MaintenanceJob.Reconcile, { every: this.config.reconcileIntervalMs }, { name: MaintenanceJob.Reconcile, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } })
+      ?.upsertJobScheduler(
+        MaintenanceJob.Reconcile,
+        { every: this.config.reconcileIntervalMs },
+        { name: MaintenanceJob.Reconcile, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } },
+      )
       .catch((error: Error) => this.logger.warn(`Could not schedule reconciliation: ${error.message}`));
     await this.queue
-      ?.upsertJobScheduler(MaintenanceJob.Retention, { pattern: this.config.retentionCron, tz: 'UTC' }, { name: MaintenanceJob.Retention, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } })
+      ?.upsertJobScheduler(
+        MaintenanceJob.Retention,
+        { pattern: this.config.retentionCron, tz: 'UTC' },
+        { name: MaintenanceJob.Retention, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } },
+      )
       .catch((error: Error) => this.logger.warn(`Could not schedule the retention purge: ${error.message}`));
   }
 

@@ -50,9 +50,13 @@ export class Reconciler {
     for (const row of stale) {
       if (!this.config.regions.includes(row.region)) continue;
       // One row whose region's Redis is unreachable must not hold up the others.
-      await this.reconcileRow(row, report).catch((error: Error) => this.logger.warn(`Could not reconcile execution ${row.id}: ${error.message}`));
+      await this.reconcileRow(row, report).catch((error: Error) =>
+        this.logger.warn(`Could not reconcile execution ${row.id}: ${error.message}`),
+      );
     }
-    const owners = (await this.dataSource.query(`SELECT DISTINCT owner_id FROM executions WHERE status = 'waiting' LIMIT 1000`)) as { owner_id: string }[];
+    const owners = (await this.dataSource.query(`SELECT DISTINCT owner_id FROM executions WHERE status = 'waiting' LIMIT 1000`)) as {
+      owner_id: string;
+    }[];
     for (const { owner_id: ownerId } of owners) {
       if ((await this.promoter.promote(ownerId)) > 0) report.promotedOwners++;
     }

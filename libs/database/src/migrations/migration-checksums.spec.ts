@@ -22,7 +22,10 @@ const MIGRATION_FILE = /^(\d{13})-[a-z0-9-]+\.ts$/;
 const files = readdirSync(__dirname).filter((file) => file.endsWith('.ts') && file !== 'index.ts' && !file.endsWith('.spec.ts'));
 
 // Line endings normalised: a checkout with CRLF has not edited anything.
-const checksum = (file: string) => createHash('sha256').update(readFileSync(join(__dirname, file), 'utf8').replace(/\r\n/g, '\n')).digest('hex');
+const checksum = (file: string) =>
+  createHash('sha256')
+    .update(readFileSync(join(__dirname, file), 'utf8').replace(/\r\n/g, '\n'))
+    .digest('hex');
 
 // What TypeORM orders and records by: the name (or class name), whose last 13 digits are the timestamp.
 const timestampOf = (migration: (typeof MIGRATIONS)[number]) => Number((new migration().name || migration.name).slice(-13));
@@ -30,7 +33,8 @@ const timestampOf = (migration: (typeof MIGRATIONS)[number]) => Number((new migr
 describe('migrations are append-only once on main', () => {
   it('no landed migration was edited or removed', () => {
     const problems = Object.entries(LANDED).flatMap(([file, expected]) => {
-      if (!files.includes(file)) return [`${file}: a landed migration was removed or renamed: restore it and write a new migration instead`];
+      if (!files.includes(file))
+        return [`${file}: a landed migration was removed or renamed: restore it and write a new migration instead`];
       return checksum(file) === expected ? [] : [`${file}: a landed migration was edited: write a new migration instead`];
     });
     expect(problems).toEqual([]);
@@ -39,7 +43,9 @@ describe('migrations are append-only once on main', () => {
   it('every migration file has its checksum in LANDED', () => {
     const unlisted = files
       .filter((file) => !(file in LANDED))
-      .map((file) => `${file}: a new migration: add its checksum to LANDED in migration-checksums.spec.ts: '${file}': '${checksum(file)}',`);
+      .map(
+        (file) => `${file}: a new migration: add its checksum to LANDED in migration-checksums.spec.ts: '${file}': '${checksum(file)}',`,
+      );
     expect(unlisted).toEqual([]);
   });
 
@@ -54,13 +60,16 @@ describe('migrations are append-only once on main', () => {
       else if (timestampOf(listed[0]) !== Number(MIGRATION_FILE.exec(file)?.[1])) problems.push(`${file}: its class has another timestamp`);
       fromFiles.push(...listed);
     }
-    for (const migration of MIGRATIONS) if (!fromFiles.includes(migration)) problems.push(`${migration.name}: listed but no migration file exports it`);
+    for (const migration of MIGRATIONS)
+      if (!fromFiles.includes(migration)) problems.push(`${migration.name}: listed but no migration file exports it`);
     expect(problems).toEqual([]);
   });
 
   it('class timestamps increase in list order', () => {
     const outOfOrder = MIGRATIONS.flatMap((migration, i) =>
-      i > 0 && !(timestampOf(migration) > timestampOf(MIGRATIONS[i - 1])) ? [`${migration.name} comes after ${MIGRATIONS[i - 1].name}`] : [],
+      i > 0 && !(timestampOf(migration) > timestampOf(MIGRATIONS[i - 1]))
+        ? [`${migration.name} comes after ${MIGRATIONS[i - 1].name}`]
+        : [],
     );
     expect(outOfOrder).toEqual([]);
   });

@@ -25,7 +25,12 @@ const RATE_HEADERS = {
 export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ...statuses.map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ErrorResponse, headers: status === 429 ? RATE_HEADERS : undefined }),
+      ApiResponse({
+        status,
+        description: DESCRIPTIONS[status] ?? 'Error',
+        type: ErrorResponse,
+        headers: status === 429 ? RATE_HEADERS : undefined,
+      }),
     ),
   );
 }

@@ -33,13 +33,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { body, headers } = this.toBody(exception, request);
     // Run-limit rejections are counted by admission (which knows the region); these two are only seen here.
     if (body.code === 'RATE_LIMIT' || body.code === 'WORKFLOW_LIMIT') {
-      this.metrics?.limitRejections.inc({ code: body.code, region: '', tier: (request as Request & { user?: AuthUser }).user?.tier ?? 'anonymous' });
+      this.metrics?.limitRejections.inc({
+        code: body.code,
+        region: '',
+        tier: (request as Request & { user?: AuthUser }).user?.tier ?? 'anonymous',
+      });
     }
 
     if (body.statusCode >= 500) {
       body.errorId = String(request.id ?? '');
       this.logger.error(
-        { err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception, errorId: body.errorId },
+        {
+          err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception,
+          errorId: body.errorId,
+        },
         `${request.method} ${request.originalUrl ?? request.url} failed with ${body.statusCode}`,
       );
     }
@@ -52,24 +59,36 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // Express's adapter wraps body-parser errors; their own messages quote the body, so they are replaced.
     const parserStatus = bodyParserStatus(exception instanceof HttpException ? (exception.cause ?? exception) : exception);
     if (parserStatus === 413) return { body: this.base(413, 'PAYLOAD_TOO_LARGE', 'Request body is larger than 1 MB'), headers: {} };
-    if (parserStatus === 415) return { body: this.base(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding or charset'), headers: {} };
+    if (parserStatus === 415)
+      return { body: this.base(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding or charset'), headers: {} };
     if (parserStatus === 400) return { body: this.base(400, 'INVALID_JSON', 'Request body is not valid JSON'), headers: {} };
     if (exception instanceof AppError) {
-      const headers: Record<string, string> = exception.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(exception.retryAfterSeconds) };
+      const headers: Record<string, string> =
+        exception.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(exception.retryAfterSeconds) };
       return { body: { ...this.base(HTTP_STATUS_OF[exception.code], exception.code, exception.message), ...exception.details }, headers };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
       if (status === HttpStatus.SERVICE_UNAVAILABLE) {
-        return { body: this.base(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable', this.healthDetails(payload)), headers: { 'Retry-After': '5' } };
+        return {
+          body: this.base(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable', this.healthDetails(payload)),
+          headers: { 'Retry-After': '5' },
+        };
       }
       const message = this.httpMessage(payload, exception.message, status, request);
       return { body: this.base(status, CODE_OF_STATUS[status] ?? 'ERROR', message), headers: {} };
     }
-    if (isInvalidDataError(exception)) return { body: this.base(400, 'INVALID_VALUE', 'A value in the request cannot be stored (invalid characters or out of range)'), headers: {} };
+    if (isInvalidDataError(exception))
+      return {
+        body: this.base(400, 'INVALID_VALUE', 'A value in the request cannot be stored (invalid characters or out of range)'),
+        headers: {},
+      };
     if (isDependencyUnavailable(exception)) {
-      return { body: this.base(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable; try again shortly'), headers: { 'Retry-After': '5' } };
+      return {
+        body: this.base(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable; try again shortly'),
+        headers: { 'Retry-After': '5' },
+      };
     }
     return { body: this.base(500, 'INTERNAL_ERROR', 'Internal server error'), headers: {} };
   }
@@ -99,7 +118,8 @@ function bodyParserStatus(exception: unknown): number | null {
   if (typeof candidate?.type !== 'string' || typeof candidate.status !== 'number') return null;
   if (candidate.type === 'entity.too.large') return 413;
   if (candidate.type === 'encoding.unsupported' || candidate.type === 'charset.unsupported') return 415;
-  if (candidate.type === 'entity.parse.failed' || candidate.type === 'request.aborted' || candidate.type === 'request.size.invalid') return 400;
+  if (candidate.type === 'entity.parse.failed' || candidate.type === 'request.aborted' || candidate.type === 'request.size.invalid')
+    return 400;
   return candidate.status >= 400 && candidate.status < 500 ? 400 : null;
 }
 

@@ -30,8 +30,10 @@ export class JsonBodyMiddleware implements NestMiddleware {
     }
     this.parse(req, res, (error?: unknown) => {
       if (error) return next(error);
-      if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) return next(new AppError(RequestErrorCode.JsonTooDeep, `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`));
-      if (containsUnstorableText(req.body)) return next(new AppError(RequestErrorCode.InvalidText, 'Request body holds a NUL character or invalid UTF-16 text'));
+      if (nestedDeeperThan(req.body, MAX_JSON_DEPTH))
+        return next(new AppError(RequestErrorCode.JsonTooDeep, `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`));
+      if (containsUnstorableText(req.body))
+        return next(new AppError(RequestErrorCode.InvalidText, 'Request body holds a NUL character or invalid UTF-16 text'));
       next();
     });
   }
