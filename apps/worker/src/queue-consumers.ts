@@ -9,8 +9,8 @@ import { RegionConsumer } from './region-consumer';
 import { RegionProcessor } from './region.processor';
 
 /** BullModule shared configurations: the Redis each consumer's Worker connects to. */
-const REGION_REDIS = 'region-redis';
-const MAIN_REDIS = 'main-redis';
+const REGION_WORKER_REDIS = 'region-worker-redis';
+const MAINTENANCE_WORKER_REDIS = 'maintenance-worker-redis';
 
 /** The connection comes from the shared configuration the processor names. */
 type ConsumerWorkerOptions = Omit<WorkerOptions, 'connection'>;
@@ -19,8 +19,9 @@ type ConsumerWorkerOptions = Omit<WorkerOptions, 'connection'>;
  * `processor`, declared the @Processor of a queue named by the settings: a subclass decorated when the
  * module is created, so the class itself carries no queue name and the provider keeps its token.
  */
-export function processorFor<P extends Type<Pick<WorkerHost, 'worker' | 'process'>>>(processor: P, options: ProcessorOptions, workerOptions: ConsumerWorkerOptions): ClassProvider {
+function processorFor<P extends Type<Pick<WorkerHost, 'worker' | 'process'>>>(processor: P, options: ProcessorOptions, workerOptions: ConsumerWorkerOptions): ClassProvider {
   class ConfiguredProcessor extends processor {}
+  // Nest's and BullExplorer's messages name the class.
   Object.defineProperty(ConfiguredProcessor, 'name', { value: processor.name });
   Processor(options, workerOptions)(ConfiguredProcessor);
   return { provide: processor, useClass: ConfiguredProcessor };
@@ -40,11 +41,11 @@ export function queueConsumers(config: AppConfig): { imports: DynamicModule[]; p
   };
   return {
     imports: [
-      BullModule.forRootAsync(REGION_REDIS, {
+      BullModule.forRootAsync(REGION_WORKER_REDIS, {
         inject: [AppConfig],
         useFactory: (settings: AppConfig) => ({ connection: createRedis(settings.regionRedisUrls[consumer.region], workerRedisOptions()), prefix: settings.redisKeyPrefix }),
       }),
-      BullModule.forRootAsync(MAIN_REDIS, {
+      BullModule.forRootAsync(MAINTENANCE_WORKER_REDIS, {
         inject: [AppConfig],
         useFactory: (settings: AppConfig) => ({ connection: createRedis(settings.redisUrl, workerRedisOptions()), prefix: settings.redisKeyPrefix }),
       }),
@@ -55,8 +56,8 @@ export function queueConsumers(config: AppConfig): { imports: DynamicModule[]; p
     ],
     providers: [
       { provide: RegionConsumer, useValue: consumer },
-      processorFor(RegionProcessor, { name: consumer.queueName, configKey: REGION_REDIS }, region),
-      processorFor(MaintenanceProcessor, { name: MAINTENANCE_QUEUE, configKey: MAIN_REDIS }, { autorun: false, concurrency: 1 }),
+      processorFor(RegionProcessor, { name: consumer.queueName, configKey: REGION_WORKER_REDIS }, region),
+      processorFor(MaintenanceProcessor, { name: MAINTENANCE_QUEUE, configKey: MAINTENANCE_WORKER_REDIS }, { autorun: false, concurrency: 1 }),
     ],
   };
 }
