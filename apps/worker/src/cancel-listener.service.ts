@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
 import { cancelChannel } from '@app/queue-contracts';
@@ -6,7 +6,7 @@ import { createRedis, workerRedisOptions } from '@app/redis';
 
 /** Aborts the in-flight execution that the api cancelled (pub/sub on the main Redis). */
 @Injectable()
-export class CancelListener implements OnModuleInit, OnModuleDestroy {
+export class CancelListener implements OnModuleInit, OnApplicationShutdown {
   private subscriber?: Redis;
   private readonly running = new Map<string, AbortController>();
 
@@ -18,7 +18,8 @@ export class CancelListener implements OnModuleInit, OnModuleDestroy {
     await this.subscriber.subscribe(cancelChannel(this.config.redisKeyPrefix)).catch(() => undefined);
   }
 
-  onModuleDestroy(): void {
+  // Not on module destroy: runs finishing within the shutdown grace period (beforeApplicationShutdown) can still be cancelled.
+  onApplicationShutdown(): void {
     this.subscriber?.disconnect();
   }
 

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { createServer, Server } from 'node:http';
 import { AppConfig } from '@app/config';
 import { FlowlineMetrics, metricsAuthorized } from '@app/metrics';
-import { RegionWorkerHost } from './region-worker.host';
+import { RegionProcessor } from './region.processor';
 
 /**
  * The worker's only HTTP surface, for container probes and Prometheus:
@@ -15,7 +15,7 @@ export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     private readonly config: AppConfig,
-    private readonly host: RegionWorkerHost,
+    private readonly host: RegionProcessor,
     private readonly metrics: FlowlineMetrics,
   ) {}
 

@@ -11,16 +11,17 @@ import { CancelListener } from './cancel-listener.service';
 import { CredentialResolver } from './credential-resolver';
 import { ExecutionRecorder } from './execution-recorder';
 import { ExecutionProcessor } from './execution.processor';
-import { RegionWorkerHost } from './region-worker.host';
-import { MaintenanceHost } from './maintenance/maintenance.host';
+import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
 import { Reconciler } from './maintenance/reconciler.service';
 import { RetentionService } from './maintenance/retention.service';
+import { queueConsumers } from './queue-consumers';
 import { ScheduledTickHandler } from './scheduled-tick.handler';
 import { WorkerHttpServer } from './worker-http.server';
 
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const consumers = queueConsumers(config);
     return {
       module: WorkerModule,
       imports: [
@@ -30,6 +31,7 @@ export class WorkerModule {
         DatabaseModule.forRoot('flowline-worker'),
         RedisModule,
         AdmissionModule,
+        ...consumers.imports,
       ],
       providers: [
         { provide: EnvelopeCipher, inject: [AppConfig], useFactory: (config: AppConfig) => new EnvelopeCipher(config.encryptionKeys) },
@@ -38,11 +40,11 @@ export class WorkerModule {
         CancelListener,
         ExecutionProcessor,
         ScheduledTickHandler,
-        RegionWorkerHost,
         WorkerHttpServer,
         Reconciler,
         RetentionService,
-        MaintenanceHost,
+        MaintenanceScheduler,
+        ...consumers.providers,
       ],
     };
   }

@@ -24,6 +24,9 @@ export interface JobPayloads {
 
 export type RegionJobData = JobPayloads[JobName];
 
+/** One handler per job name, typed by its payload (Immich's job-handler map): a name without its handler does not compile. */
+export type JobHandlerMap<Context> = { readonly [N in JobName]: (payload: JobPayloads[N], context: Context) => Promise<unknown> };
+
 /**
  * Attempts cover infrastructure failures only (PostgreSQL unreachable while
  * recording): a workflow that fails is a completed job with a failed execution.

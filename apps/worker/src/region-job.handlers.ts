@@ -1,0 +1,18 @@
+import { JobHandlerMap, JobName } from '@app/queue-contracts';
+import type { ExecutionProcessor } from './execution.processor';
+import type { ScheduledTickHandler } from './scheduled-tick.handler';
+
+export interface RegionJobContext {
+  workerId: string;
+}
+
+/** What each job of a region queue does; the processor checks this table at boot and dispatches by job name. */
+export function regionJobHandlers(
+  executions: Pick<ExecutionProcessor, 'process'>,
+  ticks: Pick<ScheduledTickHandler, 'handle'>,
+): JobHandlerMap<RegionJobContext> {
+  return {
+    [JobName.ExecuteWorkflow]: (job, { workerId }) => executions.process(job, workerId),
+    [JobName.ScheduledTick]: (job) => ticks.handle(job),
+  };
+}
