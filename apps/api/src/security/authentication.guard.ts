@@ -10,9 +10,11 @@ import { IS_PUBLIC } from './public.decorator';
 /**
  * The one global authentication guard (passport): an `X-API-Key`, else a
  * bearer JWT, on every route not marked `@Public()`. Sets `request.user`.
+ * The JWT strategy goes first (the common case costs one strategy) and
+ * leaves any request that names an API key to the API key strategy.
  */
 @Injectable()
-export class AuthenticationGuard extends AuthGuard([API_KEY_STRATEGY, JWT_STRATEGY]) {
+export class AuthenticationGuard extends AuthGuard([JWT_STRATEGY, API_KEY_STRATEGY]) {
   constructor(private readonly reflector: Reflector) {
     super();
   }

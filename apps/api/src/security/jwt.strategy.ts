@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '@app/config';
 import { AuthUsersLoader } from '../auth/auth-users.loader';
 import { jwtKey, jwtVerifyOptions } from '../auth/jwt-settings';
+import { API_KEY_HEADER } from './api-key.strategy';
 import type { AuthUser } from '../common/auth-user';
 
 export const JWT_STRATEGY = 'jwt';
+
+const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+const apiKeyHeader = API_KEY_HEADER.toLowerCase();
+
+/** A request that names an API key is the API key strategy's to decide, whatever bearer token it also carries. */
+function bearerTokenUnlessApiKey(request: Request): string | null {
+  return request.headers[apiKeyHeader] === undefined ? bearerToken(request) : null;
+}
 
 /**
  * `Authorization: Bearer <JWT>`: HS256 pinned, issuer, audience, expiry and
@@ -21,7 +31,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   ) {
     const { algorithms, issuer, audience, maxAge } = jwtVerifyOptions(config);
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: bearerTokenUnlessApiKey,
       // passport-jwt hands the key to jsonwebtoken 9, which takes a KeyObject; @types/passport-jwt predates that.
       secretOrKey: jwtKey(config) as unknown as Buffer,
       algorithms,
