@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import cluster from 'node:cluster';
 import { ConfigValidationError, loadConfigFromEnvironment } from '@app/config';
+import { superviseApiProcesses } from './api-cluster';
 import { createApiApp } from './create-api-app';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigFromEnvironment();
+  if (config.apiProcesses > 1 && cluster.isPrimary) return superviseApiProcesses(config);
   const app = await createApiApp(config);
   await app.listen(config.port);
   new Logger('Bootstrap').log(`Flowline api listening on ${config.publicUrl} (Swagger UI at ${config.publicUrl}/docs)`);

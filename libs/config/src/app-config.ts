@@ -11,6 +11,8 @@ export interface EncryptionKey {
 export abstract class AppConfig {
   abstract readonly env: NodeEnv;
   abstract readonly port: number;
+  /** api processes sharing PORT (node:cluster); 1 runs the api in this process. */
+  abstract readonly apiProcesses: number;
   abstract readonly publicUrl: string;
   abstract readonly databaseUrl: string;
   abstract readonly migrationsRun: boolean;

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { CronExpressionParser } from 'cron-parser';
 import { parse as parseDotenv } from 'dotenv';
 import { AppConfig, EncryptionKey, LogLevel, NodeEnv } from './app-config';
@@ -105,6 +106,7 @@ export function parseConfig(env: RawEnv): AppConfig {
   const config: AppConfig = {
     env: nodeEnv,
     port,
+    apiProcesses: parseApiProcesses(reader),
     publicUrl,
     databaseUrl: reader.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
     migrationsRun: reader.bool('MIGRATIONS_RUN', true),
@@ -166,6 +168,12 @@ export function parseConfig(env: RawEnv): AppConfig {
   if (config.corsOrigins.includes('*')) reader.fail('CORS_ORIGINS', 'must list origins; * is not allowed');
   if (reader.errors.length > 0) throw new ConfigValidationError(reader.errors);
   return config;
+}
+
+/** `API_PROCESSES`: a count, or `auto` for one per CPU core. */
+function parseApiProcesses(reader: EnvReader): number {
+  if (reader.raw('API_PROCESSES')?.trim() === 'auto') return availableParallelism();
+  return reader.int('API_PROCESSES', 1, 1, 64);
 }
 
 function parseCron(reader: EnvReader, name: string, fallback: string): string {

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isClusterWorker, requestClusterMetrics, shareWithClusterPrimary } from './cluster-metrics';
 
 /**
  * Every Flowline metric, on one registry per process. Counters count what
@@ -7,6 +8,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  */
 export class FlowlineMetrics {
   readonly registry = new Registry();
+  /** Gauges sampled by the process that answers the scrape: never summed over api processes. */
+  readonly sampled = new Registry();
 
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -49,23 +52,29 @@ export class FlowlineMetrics {
     name: 'flowline_queue_jobs',
     help: 'Jobs in each region queue by state (sampled at scrape time)',
     labelNames: ['region', 'state'] as const,
-    registers: [this.registry],
+    registers: [this.sampled],
   });
 
   readonly regionWorkers = new Gauge({
     name: 'flowline_region_workers',
     help: 'Live workers per region (BullMQ worker registry, sampled at scrape time)',
     labelNames: ['region'] as const,
-    registers: [this.registry],
+    registers: [this.sampled],
   });
 
   constructor(processName: string) {
     this.registry.setDefaultLabels({ process: processName });
+    this.sampled.setDefaultLabels({ process: processName });
     collectDefaultMetrics({ register: this.registry, prefix: 'flowline_process_' });
+    shareWithClusterPrimary(this.registry);
   }
 
-  render(): Promise<string> {
-    return this.registry.metrics();
+  async render(): Promise<string> {
+    const [shared, sampled] = await Promise.all([
+      isClusterWorker() ? requestClusterMetrics() : this.registry.metrics(),
+      this.sampled.metrics(),
+    ]);
+    return `${shared.trimEnd()}\n${sampled}`;
   }
 
   get contentType(): string {

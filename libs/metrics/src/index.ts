@@ -1,2 +1,3 @@
 export * from './flowline-metrics';
 export * from './metrics.module';
+export * from './cluster-metrics';
