@@ -31,6 +31,11 @@ const settings = {
   analyticsRequests: 40,
   phases: (process.env.BENCH_PHASES ?? PHASES.join(',')).split(',').map((phase) => phase.trim()),
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
+  // The accept and reject phases again with the api as this many processes (API_PROCESSES); 1 alone skips that.
+  apiProcesses: (process.env.BENCH_API_PROCESSES ?? '1,2')
+    .split(',')
+    .map((count) => Number(count.trim()))
+    .filter((count) => Number.isInteger(count) && count > 1),
   timeoutS: int('BENCH_TIMEOUT_SECONDS', 300),
   // Another build to compare against (e.g. a copy of dist from before a change).
   dist: process.env.BENCH_DIST ?? 'dist',
@@ -105,7 +110,6 @@ function profilerFor(targets) {
 }
 
 async function startStack(databaseUrl, prefix, profileDir) {
-  const apiPort = await freePort();
   const env = {
     NODE_ENV: 'production',
     ENV_FILE: 'none',
@@ -127,7 +131,7 @@ async function startStack(databaseUrl, prefix, profileDir) {
   if (migrated !== 0) throw new Error(`migrate failed (${migrated}):\n${migrate.output}`);
 
   const options = { profileDir };
-  const api = track(spawnNode('api', resolve(ROOT, settings.dist, 'apps/api/main.js'), { ...env, PORT: String(apiPort) }, options));
+  const api = await startApi(env, 1, profileDir);
   const workerPort = await freePort();
   const worker = track(
     spawnNode(
@@ -143,8 +147,19 @@ async function startStack(databaseUrl, prefix, profileDir) {
       options,
     ),
   );
-  await Promise.all([waitForHttp(`http://127.0.0.1:${apiPort}/health`, api), waitForHttp(`http://127.0.0.1:${workerPort}/health`, worker)]);
-  return { api, worker, apiUrl: `http://127.0.0.1:${apiPort}` };
+  await waitForHttp(`http://127.0.0.1:${workerPort}/health`, worker);
+  return { api: api.process, worker, apiUrl: api.url, env };
+}
+
+/** The built api as `npm run up` starts it, as `processes` api processes sharing one port. */
+async function startApi(env, processes, profileDir) {
+  const port = await freePort();
+  const name = processes > 1 ? `api-x${processes}` : 'api';
+  const apiEnv = { ...env, PORT: String(port), API_PROCESSES: String(processes) };
+  const api = track(spawnNode(name, resolve(ROOT, settings.dist, 'apps/api/main.js'), apiEnv, { profileDir }));
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/health`, api);
+  return { process: api, url };
 }
 
 async function main() {
@@ -219,6 +234,19 @@ async function main() {
     if (!child.running) throw new Error(`${child.name} exited during the run:\n${child.output.slice(-3000)}`);
   }
   results.memory = { api: stack.api.memory(), worker: stack.worker.memory() };
+  for (const processes of runs('accept') || runs('reject') ? settings.apiProcesses : []) {
+    log(`api as ${processes} processes (API_PROCESSES=${processes}): accept and reject again`);
+    await stack.api.stop();
+    const more = await startApi(stack.env, processes);
+    const clustered = { ...context, api: apiClient(more.url), stack: { ...stack, api: more.process }, profiles: profilerFor([]) };
+    const measured = { processes };
+    if (runs('accept')) Object.assign(measured, await acceptPhase(clustered));
+    if (runs('reject')) measured.reject = await rejectPhase(clustered);
+    measured.memory = more.process.memory();
+    (results.apiProcesses ??= []).push(measured);
+    log(`API_PROCESSES=${processes}: accept ${measured.accept?.perSec ?? '—'} runs/s, rejections ${measured.reject?.perSec ?? '—'}/s`);
+    await more.process.stop();
+  }
   results.finishedAt = new Date().toISOString();
   results.machine.loadAverageAfter = loadavg().map((value) => Math.round(value * 100) / 100);
   if (profileDir) results.profiles = profileDir;

@@ -53,21 +53,38 @@ export class BenchProcess {
     }
   }
 
-  /** Peak and current resident memory in MB, from /proc (Linux). */
-  memory() {
-    const path = `/proc/${this.pid}/status`;
-    if (!this.running || !existsSync(path)) return { peakRssMb: null, rssMb: null };
-    const status = readFileSync(path, 'utf8');
-    const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { peakRssMb: round(kb('VmHWM') / 1024, 1), rssMb: round(kb('VmRSS') / 1024, 1) };
+  /** This process and the ones it forked (API_PROCESSES > 1: the api processes under their supervisor). */
+  pids() {
+    if (!this.running) return [];
+    const children = `/proc/${this.pid}/task/${this.pid}/children`;
+    const forked = existsSync(children) ? readFileSync(children, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number) : [];
+    return [this.pid, ...forked];
   }
 
-  /** CPU time (user + system) used so far, in ms; comparable across runs on a busy machine, unlike rates. */
+  /** Peak and current resident memory in MB of the largest of its processes (the target is per process), from /proc (Linux). */
+  memory() {
+    const figures = this.pids()
+      .map((pid) => `/proc/${pid}/status`)
+      .filter((path) => existsSync(path))
+      .map((path) => {
+        const status = readFileSync(path, 'utf8');
+        const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+        return { peakRssMb: round(kb('VmHWM') / 1024, 1), rssMb: round(kb('VmRSS') / 1024, 1) };
+      });
+    if (figures.length === 0) return { peakRssMb: null, rssMb: null };
+    return figures.reduce((largest, next) => (next.peakRssMb > largest.peakRssMb ? next : largest));
+  }
+
+  /** CPU time (user + system) used so far by it and its forked processes, in ms; comparable across runs on a busy machine, unlike rates. */
   cpuMs() {
-    const path = `/proc/${this.pid}/stat`;
-    if (!this.running || !existsSync(path)) return null;
-    const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 100 Hz clock ticks
+    const pids = this.pids();
+    if (pids.length === 0) return null;
+    return pids.reduce((sum, pid) => {
+      const path = `/proc/${pid}/stat`;
+      if (!existsSync(path)) return sum;
+      const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
+      return sum + (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 100 Hz clock ticks
+    }, 0);
   }
 
   profile(command) {

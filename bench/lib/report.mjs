@@ -117,6 +117,7 @@ export function buildRows(results) {
       ]);
     else rows.push([label, `not available (${analytics.status})`, '≤ 200 ms', null]);
   }
+  for (const measured of results.apiProcesses ?? []) rows.push(...apiProcessesRows(measured));
   if (memory) {
     for (const [name, figures] of Object.entries(memory))
       rows.push([
@@ -126,6 +127,42 @@ export function buildRows(results) {
         figures.peakRssMb === null ? null : figures.peakRssMb <= 250,
       ]);
   }
+  return rows;
+}
+
+/** The accept and reject phases again with the api as several processes (API_PROCESSES). */
+function apiProcessesRows({ processes, accept, endToEnd, reject, memory }) {
+  const label = `API_PROCESSES=${processes}:`;
+  const rows = [];
+  if (accept) {
+    rows.push([
+      `${label} accept, ${accept.connections} connections, ${accept.seconds} s (p99; non-2xx)`,
+      `${n(accept.perSec, ' runs/s')} (${n(accept.latencyMs.p99)} ms; ${n(accept.non2xx + accept.errors)})`,
+      '≥ 1,000 runs/s',
+      accept.perSec >= 1000,
+    ]);
+    rows.push([
+      `${label} CPU per run: api (all processes) / worker / PostgreSQL / Redis; backlog drained after`,
+      `${n(accept.apiCpuMsPerRun)} / ${n(endToEnd.workerCpuMsPerExecution)} / ${n(endToEnd.postgresCpuMsPerRun)} / ${n(endToEnd.redisCpuMsPerRun)} ms; ` +
+        (endToEnd.drained ? n(endToEnd.drainS, ' s') : 'not drained'),
+      '',
+      null,
+    ]);
+  }
+  if (reject) {
+    rows.push([
+      `${label} rejections, ${reject.connections} connections (p99; CPU per rejection: api / PostgreSQL)`,
+      `${n(reject.perSec, '/s')} (${n(reject.latencyMs.p99)} ms; ${n(reject.apiCpuMsPerRequest)} / ${n(reject.postgresCpuMsPerRequest)} ms)`,
+      '≥ 3,000/s',
+      reject.perSec >= 3000 && reject.other === 0,
+    ]);
+  }
+  rows.push([
+    `${label} largest api process peak RSS (VmHWM)`,
+    n(memory.peakRssMb, ' MB'),
+    '≤ 250 MB',
+    memory.peakRssMb === null ? null : memory.peakRssMb <= 250,
+  ]);
   return rows;
 }
 
