@@ -5,16 +5,32 @@ import { baseTestEnv } from '../support/test-env';
 import { registerUser } from '../support/users';
 
 const REPAIR = 'RepairOneRoundTripAdmission1765000000000';
-const ADMISSION_FUNCTIONS = ['flowline_admit_execution', 'flowline_finish_execution', 'flowline_admission_decision', 'flowline_live_usage'];
+const FROM_FILES = 'ExecutionFunctionsFromFiles1765100000000';
+const ADMISSION_FUNCTIONS = [
+  'flowline_admit_execution',
+  'flowline_finish_execution',
+  'flowline_admission_decision',
+  'flowline_live_usage',
+  'flowline_record_step',
+  'flowline_choose_region',
+  'flowline_duration_ms',
+  'flowline_lock_owner',
+];
+
+/** What a database had before 1765100000000 (whose functions replace 1764900000000's positional ones). */
+const BEFORE_FROM_FILES = `
+  DROP FUNCTION flowline_admit_execution(jsonb), flowline_finish_execution(jsonb), flowline_admission_decision(jsonb),
+    flowline_record_step(jsonb), flowline_choose_region(jsonb), flowline_duration_ms(timestamptz), flowline_lock_owner(uuid);
+  DELETE FROM migrations WHERE name = '${FROM_FILES}';
+`;
 
 /**
  * What 1764900000000 left at 518e717: no result_awaited, the sql flowline_live_usage and
  * flowline_admit_execution with its first signature (its body does not matter here: only the
  * signature decides whether the landed CREATE FUNCTION would add an overload beside it).
  */
-const AT_518E717 = `
+const AT_518E717 = `${BEFORE_FROM_FILES}
   ALTER TABLE executions DROP COLUMN result_awaited;
-  DROP FUNCTION flowline_admit_execution(uuid, uuid, uuid, text, text, text, text, text[], text[], int, jsonb, text, boolean, int, int, boolean, int, jsonb);
   DROP FUNCTION flowline_live_usage(uuid);
   CREATE FUNCTION flowline_live_usage(p_owner uuid, OUT active int, OUT waiting int, OUT today int)
   LANGUAGE sql STABLE AS $$
@@ -47,6 +63,7 @@ async function admissionSchema(url: string, withOids = false) {
 }
 
 describe('migration 1765000000000 repairs a database migrated at an earlier edit of 1764900000000 (built CLI, real PostgreSQL)', () => {
+  // Such a database predates 1765100000000 too: it runs after the repair and replaces the repaired positional functions.
   let landed: Awaited<ReturnType<typeof admissionSchema>>;
 
   beforeAll(async () => {
@@ -65,12 +82,15 @@ describe('migration 1765000000000 repairs a database migrated at an earlier edit
       await sql(database.url, AT_518E717);
       expect((await admissionSchema(database.url)).column).toEqual([]);
 
-      expect(await runCli(baseTestEnv({ DATABASE_URL: database.url }), ['migrate'])).toEqual({ code: 0, output: `Applied: ${REPAIR}\n` });
+      expect(await runCli(baseTestEnv({ DATABASE_URL: database.url }), ['migrate'])).toEqual({
+        code: 0,
+        output: `Applied: ${REPAIR}, ${FROM_FILES}\n`,
+      });
 
       const repaired = await admissionSchema(database.url);
       expect(repaired.column).toEqual([{ data_type: 'boolean', is_nullable: 'NO', column_default: 'false' }]);
       expect(repaired.functions.filter((f) => f.signature.startsWith('flowline_admit_execution(')).map((f) => f.signature)).toEqual([
-        'flowline_admit_execution(uuid,uuid,uuid,text,text,text,text,text[],text[],integer,jsonb,text,boolean,integer,integer,boolean,integer,jsonb)',
+        'flowline_admit_execution(jsonb)',
       ]);
       expect(repaired).toEqual(landed);
 

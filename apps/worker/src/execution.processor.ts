@@ -4,11 +4,11 @@ import { WaitingRunsPromoter } from '@app/admission';
 import { AppConfig } from '@app/config';
 import { FlowlineMetrics } from '@app/metrics';
 import { runWorkflow, StepResult } from '@app/engine';
+import { ClaimedExecution, ExecutionRunRepository, StepRecord } from '@app/executions';
 import { executionFinishedChannel, ExecuteWorkflowJob } from '@app/queue-contracts';
 import { MAIN_REDIS } from '@app/redis';
 import { CancelListener } from './cancel-listener.service';
 import { CredentialResolver } from './credential-resolver';
-import { ClaimedExecution, ExecutionRecorder, StepRecord } from './execution-recorder';
 
 /**
  * Thin: claim the execution, run the engine, record each step and the end.
@@ -21,7 +21,7 @@ export class ExecutionProcessor {
   private readonly logger = new Logger('ExecutionProcessor');
 
   constructor(
-    private readonly recorder: ExecutionRecorder,
+    private readonly runs: ExecutionRunRepository,
     private readonly cancels: CancelListener,
     private readonly credentials: CredentialResolver,
     private readonly promoter: WaitingRunsPromoter,
@@ -35,7 +35,7 @@ export class ExecutionProcessor {
     // (one committed before it makes the claim find nothing).
     const abort = this.cancels.track(job.executionId);
     try {
-      const claimed = await this.recorder.claim(job.executionId, workerId);
+      const claimed = await this.runs.claim(job.executionId, workerId);
       if (!claimed) {
         this.logger.log({ executionId: job.executionId, requestId: job.requestId }, 'execution already final or gone; acknowledged');
         return;
@@ -54,7 +54,7 @@ export class ExecutionProcessor {
     let unwritten: StepRecord | null = null;
     const writeUnwritten = async (): Promise<void> => {
       if (!unwritten) return;
-      await this.recorder.recordStep(execution.id, delivery, unwritten);
+      await this.runs.recordStep(execution.id, delivery, unwritten);
       unwritten = null;
     };
     const result = await runWorkflow(execution.definition, {
@@ -73,9 +73,9 @@ export class ExecutionProcessor {
     const pending = unwritten as StepRecord | null;
     for (const step of result.steps) {
       if ((step.status === 'skipped' || step.status === 'cancelled') && step.id !== pending?.result.id)
-        await this.recorder.recordStep(execution.id, delivery, recordOf(step));
+        await this.runs.recordStep(execution.id, delivery, recordOf(step));
     }
-    const finished = await this.recorder.finish(execution.id, delivery, result, pending);
+    const finished = await this.runs.finish(execution.id, delivery, result, pending);
     this.logger.debug({ executionId: execution.id, requestId: job.requestId, status: result.status, workerId }, 'execution finished');
     if (finished) {
       this.metrics.executionsFinished.inc({ status: result.status, region: finished.region, tier: finished.tier });
@@ -87,7 +87,7 @@ export class ExecutionProcessor {
   }
 
   async failGivenUp(executionId: string, reason: string): Promise<void> {
-    const ownerId = await this.recorder.failUnfinished(executionId, reason);
+    const ownerId = await this.runs.failUnfinished(executionId, reason);
     if (ownerId) await this.afterFinal(executionId, ownerId, 'failed', true, true);
   }
 

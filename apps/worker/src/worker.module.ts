@@ -9,7 +9,6 @@ import { baseLoggerOptions, logDestination } from '@app/logging';
 import { RedisModule } from '@app/redis';
 import { CancelListener } from './cancel-listener.service';
 import { CredentialResolver } from './credential-resolver';
-import { ExecutionRecorder } from './execution-recorder';
 import { ExecutionProcessor } from './execution.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
 import { Reconciler } from './maintenance/reconciler.service';
@@ -36,7 +35,6 @@ export class WorkerModule {
       providers: [
         { provide: EnvelopeCipher, inject: [AppConfig], useFactory: (config: AppConfig) => new EnvelopeCipher(config.encryptionKeys) },
         CredentialResolver,
-        ExecutionRecorder,
         CancelListener,
         ExecutionProcessor,
         ScheduledTickHandler,

@@ -1,5 +1,6 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { ExecutionsModule } from '@app/executions';
 import { RegionQueues } from '@app/queue-contracts';
 import { RunAdmission } from './run-admission.service';
 import { WaitingRunsPromoter } from './waiting-runs.promoter';
@@ -7,6 +8,7 @@ import { WorkerPresence } from './worker-presence.service';
 
 @Global()
 @Module({
+  imports: [ExecutionsModule],
   providers: [
     { provide: RegionQueues, inject: [AppConfig], useFactory: (config: AppConfig) => new RegionQueues(config) },
     RunAdmission,

@@ -1,4 +1,5 @@
 import type { CustomLimits, ExecutionEntity, ExecutionTrigger, Tier } from '@app/database';
+import type { AdmissionAuditRow } from '@app/executions';
 
 export interface AdmissionOwner {
   id: string;
@@ -8,18 +9,6 @@ export interface AdmissionOwner {
 }
 
 export type WhenBusy = 'reject' | 'queue';
-
-/** An audit row written with an accepted run, in the same statement; its metadata gains the run's status. */
-export interface AdmissionAuditRow {
-  actorId: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-  metadata: Record<string, unknown>;
-}
 
 export interface AdmissionRequest {
   /** Chosen by the caller so that it can name the run in the audit row. */
@@ -41,6 +30,3 @@ export interface Admitted {
   execution: ExecutionEntity;
   warnings: string[];
 }
-
-/** At most this many runs of one user wait for a slot. */
-export const MAX_WAITING_RUNS = 100;

@@ -1,6 +1,5 @@
 export * from './admission.module';
 export * from './admission.types';
 export * from './run-admission.service';
-export * from './usage-counter';
 export * from './waiting-runs.promoter';
 export * from './worker-presence.service';

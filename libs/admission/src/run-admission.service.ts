@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
 import { FlowlineMetrics } from '@app/metrics';
-import { ExecutionEntity, ExecutionStatus, namedStatement, SqlPool } from '@app/database';
+import { ExecutionEntity, ExecutionStatus } from '@app/database';
 import {
   AppError,
   ConcurrencyLimitError,
@@ -14,38 +14,11 @@ import {
   WaitingLimitError,
   WorkflowInactiveError,
 } from '@app/errors';
+import { AdmitArgument, AdmitOutcome, ExecutionAdmissionRepository, MAX_WAITING_RUNS } from '@app/executions';
 import { executeJobOptions, JobName, RegionQueues, regionQueueName } from '@app/queue-contracts';
 import { effectiveLimits, queuePriority, TierLimits } from '@app/tier-policy';
-import { AdmissionRequest, Admitted, MAX_WAITING_RUNS } from './admission.types';
+import { AdmissionRequest, Admitted } from './admission.types';
 import { WorkerPresence } from './worker-presence.service';
-
-// Workflow, region, limits, the row and its audit row in one round trip: see migration 1764900000000.
-const ADMIT = namedStatement(
-  'admit_execution',
-  `SELECT decision, admitted_region, admitted_queue, admitted_at, usage_active, usage_waiting, usage_today
-     FROM flowline_admit_execution($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17, $18::jsonb)`,
-);
-const WITHDRAW = namedStatement('withdraw_execution', `DELETE FROM executions WHERE id = $1 AND status = 'queued'`);
-
-type Decision =
-  | 'queued'
-  | 'waiting'
-  | 'workflow_not_found'
-  | 'workflow_inactive'
-  | 'unknown_region'
-  | 'daily_limit'
-  | 'concurrency_limit'
-  | 'waiting_limit';
-
-interface AdmitRow {
-  decision: Decision;
-  admitted_region: string | null;
-  admitted_queue: string | null;
-  admitted_at: Date | null;
-  usage_active: number | null;
-  usage_waiting: number | null;
-  usage_today: number | null;
-}
 
 /**
  * The one door every run goes through (API, webhook, schedule tick):
@@ -56,7 +29,7 @@ export class RunAdmission {
   private readonly logger = new Logger(RunAdmission.name);
 
   constructor(
-    private readonly sql: SqlPool,
+    private readonly executions: ExecutionAdmissionRepository,
     private readonly queues: RegionQueues,
     private readonly config: AppConfig,
     private readonly metrics: FlowlineMetrics,
@@ -68,27 +41,27 @@ export class RunAdmission {
     const limits = effectiveLimits(owner.tier, owner.customLimits);
     const id = request.executionId ?? randomUUID();
     const priority = queuePriority(owner.tier);
-    const row = await this.admitRow(id, priority, request, limits);
-    const refusal = this.refusalOf(row, request, limits);
+    const outcome = await this.executions.admit(this.argumentOf(id, priority, request, limits));
+    const refusal = this.refusalOf(outcome, request, limits);
     if (refusal) {
       if (refusal instanceof RunLimitError)
-        this.metrics.limitRejections.inc({ code: refusal.code, region: row.admitted_region ?? '', tier: owner.tier });
+        this.metrics.limitRejections.inc({ code: refusal.code, region: outcome.region ?? '', tier: owner.tier });
       throw refusal;
     }
-    const region = row.admitted_region as string;
+    const region = outcome.region as string;
     const execution = Object.assign(new ExecutionEntity(), {
       id,
       ownerId: owner.id,
       workflowId: request.workflowId,
-      status: row.decision as ExecutionStatus,
+      status: outcome.decision as ExecutionStatus,
       trigger: request.trigger,
       region,
-      queue: row.admitted_queue as string,
+      queue: outcome.queue as string,
       priority,
       input: request.input ?? null,
       requestId: request.requestId ?? null,
       deliveries: 0,
-      createdAt: row.admitted_at as Date,
+      createdAt: outcome.createdAt as Date,
     });
     if (execution.status === 'queued') await this.enqueueOrWithdraw(execution);
     this.metrics.executionsAccepted.inc({ region, tier: owner.tier, trigger: request.trigger });
@@ -96,49 +69,44 @@ export class RunAdmission {
     return { execution, warnings };
   }
 
-  private async admitRow(id: string, priority: number, request: AdmissionRequest, limits: TierLimits): Promise<AdmitRow> {
+  private argumentOf(id: string, priority: number, request: AdmissionRequest, limits: TierLimits): AdmitArgument {
     const { owner } = request;
-    const regions = this.config.regions;
-    // JSON values are sent as text: pg would turn a JS array into a PostgreSQL array.
-    const row = await this.sql.one<AdmitRow>(ADMIT, [
+    return {
       id,
-      owner.id,
-      request.workflowId,
-      request.trigger,
-      request.region ?? null,
-      owner.preferredRegion,
-      this.config.defaultRegion,
-      regions,
-      regions.map(regionQueueName),
+      ownerId: owner.id,
+      workflowId: request.workflowId,
+      trigger: request.trigger,
       priority,
-      JSON.stringify(request.input ?? null),
-      request.requestId ?? null,
-      request.resultAwaited === true,
-      limits.maxConcurrentJobs,
-      limits.dailyExecutions,
-      request.whenBusy === 'queue',
-      MAX_WAITING_RUNS,
-      request.audit ? JSON.stringify(request.audit) : null,
-    ]);
-    if (!row) throw new Error('admission returned no row');
-    return row;
+      input: request.input ?? null,
+      requestId: request.requestId ?? null,
+      resultAwaited: request.resultAwaited === true,
+      region: { requested: request.region ?? null, preferred: owner.preferredRegion, default: this.config.defaultRegion },
+      queues: Object.fromEntries(this.config.regions.map((region) => [region, regionQueueName(region)])),
+      limits: {
+        maxConcurrent: limits.maxConcurrentJobs,
+        daily: limits.dailyExecutions,
+        queueWhenBusy: request.whenBusy === 'queue',
+        maxWaiting: MAX_WAITING_RUNS,
+      },
+      audit: request.audit ?? null,
+    };
   }
 
   /** The error for a refused admission, or null when the run was accepted. */
-  private refusalOf(row: AdmitRow, request: AdmissionRequest, limits: TierLimits): AppError | null {
-    switch (row.decision) {
+  private refusalOf(outcome: AdmitOutcome, request: AdmissionRequest, limits: TierLimits): AppError | null {
+    switch (outcome.decision) {
       case 'workflow_not_found':
         return new NotFoundError('Workflow');
       case 'workflow_inactive':
         return new WorkflowInactiveError();
       case 'unknown_region':
-        return new UnknownRegionError(row.admitted_region ?? request.region ?? '', this.config.regions);
+        return new UnknownRegionError(outcome.region ?? request.region ?? '', this.config.regions);
       case 'daily_limit':
-        return new DailyExecutionLimitError(limits.dailyExecutions as number, row.usage_today ?? 0);
+        return new DailyExecutionLimitError(limits.dailyExecutions as number, outcome.usage?.today ?? 0);
       case 'concurrency_limit':
-        return new ConcurrencyLimitError(limits.maxConcurrentJobs as number, row.usage_active ?? 0);
+        return new ConcurrencyLimitError(limits.maxConcurrentJobs as number, outcome.usage?.active ?? 0);
       case 'waiting_limit':
-        return new WaitingLimitError(MAX_WAITING_RUNS, row.usage_waiting ?? 0);
+        return new WaitingLimitError(MAX_WAITING_RUNS, outcome.usage?.waiting ?? 0);
       default:
         return null;
     }
@@ -155,7 +123,7 @@ export class RunAdmission {
       await this.enqueue(execution);
     } catch (error) {
       this.logger.warn(`Could not enqueue execution ${execution.id}: ${(error as Error).message}`);
-      await this.sql.rows(WITHDRAW, [execution.id]).catch(() => undefined);
+      await this.executions.withdraw(execution.id).catch(() => undefined);
       throw new ServiceUnavailableError('The run queue is unavailable; the run was not accepted. Try again shortly.');
     }
   }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { lockOwner } from '@app/admission';
 import { CustomLimits, UserEntity } from '@app/database';
 import { AppError, AuthErrorCode, NotFoundError } from '@app/errors';
+import { lockOwner } from '@app/executions';
 import { AuditService } from '../audit/audit.service';
 import { SubscriptionChangesService } from '../billing/subscription-changes.service';
 import type { AuthUser } from '../common/auth-user';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, DataSource, EntityManager, FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
-import type { AdmissionAuditRow } from '@app/admission';
+import type { AdmissionAuditRow } from '@app/executions';
 import { AppConfig } from '@app/config';
 import { AuditLogEntity, AuditOutcome } from '@app/database';
 import { scrubAuditMetadata } from './audit-metadata';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { readLiveUsage } from '@app/admission';
 import { AppConfig } from '@app/config';
 import { SubscriptionEntity, UserEntity, WorkflowEntity } from '@app/database';
 import { NotFoundError } from '@app/errors';
+import { ExecutionAdmissionRepository } from '@app/executions';
 import { isTierName, TIER_NAMES, TierName } from '@app/tier-policy';
 import type { AuthUser } from '../common/auth-user';
 import { TiersService } from '../tiers/tiers.service';
@@ -29,6 +29,7 @@ export class BillingService {
     private readonly stripe: StripeGateway,
     private readonly config: AppConfig,
     private readonly tiers: TiersService,
+    private readonly executions: ExecutionAdmissionRepository,
   ) {}
 
   plans(): PlanResponse[] {
@@ -40,7 +41,10 @@ export class BillingService {
     const user = await manager.findOneBy(UserEntity, { id: userId });
     if (!user) throw new NotFoundError('User');
     const stored = await manager.findOneBy(SubscriptionEntity, { userId });
-    const [live, workflows] = await Promise.all([readLiveUsage(manager, userId), manager.countBy(WorkflowEntity, { ownerId: userId })]);
+    const [live, workflows] = await Promise.all([
+      this.executions.liveUsage(userId, manager),
+      manager.countBy(WorkflowEntity, { ownerId: userId }),
+    ]);
     return {
       tier: user.tier,
       status: stored?.status ?? 'active',

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { lockOwner } from '@app/admission';
 import { AppConfig } from '@app/config';
 import {
   BillingProviderName,
@@ -14,6 +13,7 @@ import {
   UserEntity,
 } from '@app/database';
 import { NotFoundError } from '@app/errors';
+import { lockOwner } from '@app/executions';
 import { effectiveLimits, Limit } from '@app/tier-policy';
 import { AuditService } from '../audit/audit.service';
 import { WorkflowSchedules } from '../workflows/workflow-schedules.service';

@@ -39,7 +39,7 @@ export class ExecutionsController {
   @ApiErrors(400, 404)
   async get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ExecutionResponse> {
     const execution = await this.executions.get(user.id, id, this.tiers.retentionDaysOf(user));
-    return ExecutionResponse.from(execution, await this.executions.stepsOf(id));
+    return ExecutionResponse.from(execution, await this.executions.stepsOf(user.id, id));
   }
 
   @Post(':id/cancel')
@@ -49,6 +49,6 @@ export class ExecutionsController {
   @ApiErrors(400, 404, 409)
   async cancel(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ExecutionResponse> {
     const execution = await this.executions.cancel(user.id, id);
-    return ExecutionResponse.from(execution, await this.executions.stepsOf(id));
+    return ExecutionResponse.from(execution, await this.executions.stepsOf(user.id, id));
   }
 }

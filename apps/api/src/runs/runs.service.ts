@@ -44,7 +44,7 @@ export class RunsService {
     await this.waiter.waitFor(executionId, waitMs, isFinal);
     const execution = await this.executions.get(userId, executionId);
     if (!FINAL_STATUSES.includes(execution.status)) return { execution };
-    return { execution, steps: await this.executions.stepsOf(executionId) };
+    return { execution, steps: await this.executions.stepsOf(userId, executionId) };
   }
 
   startFromWebhook(owner: AdmissionOwner, workflowId: string, input: unknown, requestId?: string): Promise<Admitted> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { WorkflowEntity } from '@app/database';
+import { chooseRegion } from '@app/executions';
 import { JobName, RegionQueues, scheduleId } from '@app/queue-contracts';
 
 /**
@@ -16,7 +17,12 @@ export class WorkflowSchedules {
 
   async sync(workflow: WorkflowEntity, ownerPreferredRegion: string | null): Promise<void> {
     const id = scheduleId(workflow.id);
-    const region = workflow.region ?? ownerPreferredRegion ?? this.config.defaultRegion;
+    const region = chooseRegion({
+      requested: null,
+      workflowPin: workflow.region,
+      preferred: ownerPreferredRegion,
+      default: this.config.defaultRegion,
+    });
     const trigger = workflow.trigger;
     for (const [queueRegion, queue] of this.queues.entries()) {
       if (trigger.type === 'schedule' && workflow.active && queueRegion === region) {

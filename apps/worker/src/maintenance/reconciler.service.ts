@@ -1,16 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { RunAdmission, WaitingRunsPromoter } from '@app/admission';
 import { AppConfig } from '@app/config';
+import { ExecutionRunRepository, StaleExecution } from '@app/executions';
 import { RegionQueues } from '@app/queue-contracts';
 import { ExecutionProcessor } from '../execution.processor';
-
-interface StaleRow {
-  id: string;
-  region: string;
-  priority: number;
-  request_id: string | null;
-}
 
 export interface ReconcileReport {
   reEnqueued: number;
@@ -29,7 +22,7 @@ export class Reconciler {
   private readonly logger = new Logger('Reconciler');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly runs: ExecutionRunRepository,
     private readonly queues: RegionQueues,
     private readonly admission: RunAdmission,
     private readonly promoter: WaitingRunsPromoter,
@@ -40,13 +33,7 @@ export class Reconciler {
   async reconcile(): Promise<ReconcileReport> {
     const report: ReconcileReport = { reEnqueued: 0, failed: 0, promotedOwners: 0 };
     const graceSeconds = Math.max(30, Math.ceil((this.config.worker.lockMs * 3) / 1000));
-    const stale = (await this.dataSource.query(
-      `SELECT id, region, priority, request_id FROM executions
-        WHERE (status = 'queued' AND created_at < now() - make_interval(secs => $2))
-           OR (status = 'running' AND started_at < now() - make_interval(secs => $1))
-        ORDER BY created_at LIMIT 500`,
-      [graceSeconds, this.config.reconcileQueuedAgeMs / 1000],
-    )) as StaleRow[];
+    const stale = await this.runs.stale(graceSeconds, this.config.reconcileQueuedAgeMs / 1000, 500);
     for (const row of stale) {
       if (!this.config.regions.includes(row.region)) continue;
       // One row whose region's Redis is unreachable must not hold up the others.
@@ -54,20 +41,17 @@ export class Reconciler {
         this.logger.warn(`Could not reconcile execution ${row.id}: ${error.message}`),
       );
     }
-    const owners = (await this.dataSource.query(`SELECT DISTINCT owner_id FROM executions WHERE status = 'waiting' LIMIT 1000`)) as {
-      owner_id: string;
-    }[];
-    for (const { owner_id: ownerId } of owners) {
+    for (const ownerId of await this.runs.ownersWithWaiting(1000)) {
       if ((await this.promoter.promote(ownerId)) > 0) report.promotedOwners++;
     }
     if (report.reEnqueued + report.failed + report.promotedOwners > 0) this.logger.log(report, 'reconciled');
     return report;
   }
 
-  private async reconcileRow(row: StaleRow, report: ReconcileReport): Promise<void> {
+  private async reconcileRow(row: StaleExecution, report: ReconcileReport): Promise<void> {
     const job = await this.queues.get(row.region).getJob(row.id);
     if (!job) {
-      await this.admission.enqueue({ id: row.id, region: row.region, priority: row.priority, requestId: row.request_id });
+      await this.admission.enqueue(row);
       report.reEnqueued++;
     } else if ((await job.getState()) === 'failed') {
       await this.executions.failGivenUp(row.id, 'The execution could not be completed by a worker');

@@ -6,6 +6,7 @@ import { Billing1764700000000 } from './1764700000000-billing';
 import { AnalyticsCoveringIndexes1764800000000 } from './1764800000000-analytics-covering-indexes';
 import { OneRoundTripAdmission1764900000000 } from './1764900000000-one-round-trip-admission';
 import { RepairOneRoundTripAdmission1765000000000 } from './1765000000000-repair-one-round-trip-admission';
+import { ExecutionFunctionsFromFiles1765100000000 } from './1765100000000-execution-functions-from-files';
 
 /** Listed explicitly: the apps are bundled, so a file glob would find nothing. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AnalyticsCoveringIndexes1764800000000,
   OneRoundTripAdmission1764900000000,
   RepairOneRoundTripAdmission1765000000000,
+  ExecutionFunctionsFromFiles1765100000000,
 ];

@@ -16,15 +16,65 @@ const LANDED: Record<string, string> = {
   '1764800000000-analytics-covering-indexes.ts': 'fb8d241e5e70b46131db01d324e832afbde59de8617eb173664c26384985850e',
   '1764900000000-one-round-trip-admission.ts': 'b440c856df1ad36215ed5a780e8a9021a97f3fe9cf9f08b0c6301012f8e6fbd5',
   '1765000000000-repair-one-round-trip-admission.ts': '70453317b9759ea2fa3c8b8e74c8f1aeb21040785568200122affea01b2b1610',
+  '1765100000000-execution-functions-from-files.ts': '3f98c876b5d338d1ab0aaeccd56c7919e343dc8010db90f8337f76884842c226',
 };
+
+/**
+ * Which migration applied which text of each `.sql` function file (libs/executions/src/sql): [file, migration, sha256].
+ * A migration applies the text a build bundles, so a database migrated earlier keeps the function it got then:
+ * changing a file needs a new migration that applies it again, and a new row here (rows, like LANDED, are append-only).
+ */
+const SQL_FUNCTION_FILES: [string, string, string][] = [
+  [
+    'flowline_admission_decision.sql',
+    '1765100000000-execution-functions-from-files.ts',
+    '677ceb796d46675196c7aaf59166cdc4759e3725f8ef9f601e830a0fe48f9780',
+  ],
+  [
+    'flowline_admit_execution.sql',
+    '1765100000000-execution-functions-from-files.ts',
+    '37b18d2e87a140902f3e760739484a39b145744fd249a6adb26eff3c9dd6755a',
+  ],
+  [
+    'flowline_choose_region.sql',
+    '1765100000000-execution-functions-from-files.ts',
+    '059dbc06eeab6df4d500447149ca7f124775421b69a093809b2a2ace0bd0ea5c',
+  ],
+  [
+    'flowline_duration_ms.sql',
+    '1765100000000-execution-functions-from-files.ts',
+    '6a7851108ea8670fed8d83b5fe97c6c52ed2a6e0952ee5333f60c855cb11d40c',
+  ],
+  [
+    'flowline_finish_execution.sql',
+    '1765100000000-execution-functions-from-files.ts',
+    'd5459af5a7bf4ddbe8d005c943a86067b4553a625064a820d6ea2600075252c0',
+  ],
+  [
+    'flowline_live_usage.sql',
+    '1765100000000-execution-functions-from-files.ts',
+    'e5e065a75e5b1a3b2aab286b0e3ef53f739ef3f9ae703c1f3243f905845a7102',
+  ],
+  [
+    'flowline_lock_owner.sql',
+    '1765100000000-execution-functions-from-files.ts',
+    '603cf038afb69d0c39cae02fb10c4a0e00cd2cd00ab42595bbf07c062d6d7f52',
+  ],
+  [
+    'flowline_record_step.sql',
+    '1765100000000-execution-functions-from-files.ts',
+    '2493d91edf1f66c207a16a15618b39713a424c9ef48e5c2545d1e4879934b128',
+  ],
+];
+const SQL_DIR = join(__dirname, '../../../executions/src/sql');
 
 const MIGRATION_FILE = /^(\d{13})-[a-z0-9-]+\.ts$/;
 const files = readdirSync(__dirname).filter((file) => file.endsWith('.ts') && file !== 'index.ts' && !file.endsWith('.spec.ts'));
 
 // Line endings normalised: a checkout with CRLF has not edited anything.
-const checksum = (file: string) =>
+const checksum = (file: string, dir = __dirname) =>
   createHash('sha256')
-    .update(readFileSync(join(__dirname, file), 'utf8').replace(/\r\n/g, '\n'))
+    .update(readFileSync(join(dir, file), 'utf8').replace(/\r\n/g, '\n'))
     .digest('hex');
 
 // What TypeORM orders and records by: the name (or class name), whose last 13 digits are the timestamp.
@@ -72,5 +122,32 @@ describe('migrations are append-only once on main', () => {
         : [],
     );
     expect(outOfOrder).toEqual([]);
+  });
+});
+
+describe('a changed .sql function file comes with a migration that applies it', () => {
+  const sqlFiles = readdirSync(SQL_DIR).filter((file) => file.endsWith('.sql'));
+
+  it('the last migration listed for each file applied its current text', () => {
+    const problems = sqlFiles.flatMap((file) => {
+      const rows = SQL_FUNCTION_FILES.filter(([listed]) => listed === file);
+      const current = checksum(file, SQL_DIR);
+      const fix = `write a new migration that applies it (applySqlFunctions), then append to SQL_FUNCTION_FILES: ['${file}', '<that migration>.ts', '${current}'],`;
+      if (rows.length === 0) return [`${file}: not listed: ${fix}`];
+      return rows[rows.length - 1][2] === current ? [] : [`${file}: changed since its last migration: ${fix}`];
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('each listed migration exists, imports the file it is listed for, and a file is listed with later migrations only', () => {
+    const problems = SQL_FUNCTION_FILES.flatMap(([file, migration], i) => {
+      if (!files.includes(migration)) return [`${file}: ${migration} is not a migration file`];
+      if (!readFileSync(join(__dirname, migration), 'utf8').includes(`/${file}'`)) return [`${file}: ${migration} does not import it`];
+      const earlier = SQL_FUNCTION_FILES.slice(0, i).filter(([listed]) => listed === file);
+      return earlier.some(([, previous]) => previous >= migration)
+        ? [`${file}: ${migration} is listed after a later or the same migration`]
+        : [];
+    });
+    expect(problems).toEqual([]);
   });
 });

@@ -2,21 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { namedStatement, SqlPool } from '@app/database';
 import type { StepDefinition, StepResult } from '@app/engine';
 
-export interface FinishedExecution {
-  ownerId: string;
-  region: string;
-  tier: string;
-  durationMs: number;
-  /** The owner has runs waiting for a slot (seen under the owner's admission lock). */
-  ownerHasWaiting: boolean;
-}
-
 export interface ClaimedExecution {
   id: string;
   ownerId: string;
   definition: StepDefinition[];
   input: unknown;
-  /** Fencing token: only the latest claimant may record the final state. */
+  /** Fencing token: only the latest claimant may record steps and the final state. */
   delivery: number;
   /** Steps an earlier delivery recorded as succeeded, in order, up to the first that did not succeed. */
   completed: StepResult[];
@@ -30,6 +21,29 @@ export interface StepRecord {
   result: StepResult;
 }
 
+export interface ExecutionOutcome {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  output: unknown;
+  error: string | null;
+}
+
+export interface FinishedExecution {
+  ownerId: string;
+  region: string;
+  tier: string;
+  durationMs: number;
+  /** The owner has runs waiting for a slot (seen under the owner's admission lock). */
+  ownerHasWaiting: boolean;
+}
+
+/** A queued or running row the reconciler looks at: its job may be gone. */
+export interface StaleExecution {
+  id: string;
+  region: string;
+  priority: number;
+  requestId: string | null;
+}
+
 const CLAIM = namedStatement(
   'claim_execution',
   `UPDATE executions SET status = 'running', worker_id = $2, started_at = COALESCE(started_at, now()), deliveries = deliveries + 1
@@ -40,32 +54,48 @@ const RECORDED_STEPS = namedStatement(
   'recorded_steps',
   `SELECT step_id, status, output, started_at, duration_ms, attempts FROM execution_steps WHERE execution_id = $1 ORDER BY position`,
 );
-const RECORD_STEP = namedStatement(
-  'record_step',
-  `INSERT INTO execution_steps (execution_id, step_id, position, status, output, error, attempts, started_at, duration_ms)
-   SELECT $1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9
-    WHERE EXISTS (SELECT 1 FROM executions WHERE id = $1 AND deliveries = $10)
-   ON CONFLICT (execution_id, step_id) DO UPDATE
-     SET position = EXCLUDED.position, status = EXCLUDED.status, output = EXCLUDED.output, error = EXCLUDED.error,
-         attempts = EXCLUDED.attempts, started_at = EXCLUDED.started_at, duration_ms = EXCLUDED.duration_ms`,
-);
-// See migration 1764900000000: the last step, the final state and the owner's waiting runs in one round trip.
+const RECORD_STEP = namedStatement('record_step', `SELECT flowline_record_step($1::jsonb)`);
 const FINISH = namedStatement(
   'finish_execution',
-  `SELECT finished_owner, finished_region, finished_duration_ms, owner_tier, owner_has_waiting
-     FROM flowline_finish_execution($1, $2, $3, $4::jsonb, $5, $6::jsonb)`,
+  `SELECT finished_owner, finished_region, finished_duration_ms, owner_tier, owner_has_waiting FROM flowline_finish_execution($1::jsonb)`,
 );
 const FAIL_UNFINISHED = namedStatement(
   'fail_unfinished_execution',
-  `UPDATE executions SET status = 'failed', error = $2, finished_at = now(),
-          duration_ms = CASE WHEN started_at IS NULL THEN NULL ELSE (extract(epoch FROM now() - started_at) * 1000)::int END
+  `UPDATE executions SET status = 'failed', error = $2, finished_at = now(), duration_ms = flowline_duration_ms(started_at)
     WHERE id = $1 AND status IN ('queued', 'running')
     RETURNING owner_id`,
 );
+const STALE = namedStatement(
+  'stale_executions',
+  `SELECT id, region, priority, request_id FROM executions
+    WHERE (status = 'queued' AND created_at < now() - make_interval(secs => $2))
+       OR (status = 'running' AND started_at < now() - make_interval(secs => $1))
+    ORDER BY created_at LIMIT $3`,
+);
+const OWNERS_WITH_WAITING = namedStatement(
+  'owners_with_waiting',
+  `SELECT DISTINCT owner_id FROM executions WHERE status = 'waiting' LIMIT $1`,
+);
 
-/** The worker's writes. Each is idempotent, so a redelivered job never duplicates a record. */
+/** The argument of flowline_record_step (sql/flowline_record_step.sql). */
+function stepArgument(executionId: string, delivery: number, { position, result }: StepRecord) {
+  return {
+    executionId,
+    delivery,
+    stepId: result.id,
+    position,
+    status: result.status,
+    output: result.output ?? null,
+    error: result.error,
+    attempts: result.attempts,
+    startedAt: result.startedAt,
+    durationMs: result.durationMs,
+  };
+}
+
+/** A run's life in the worker and the reconciler. Each write is idempotent: a redelivered job never duplicates a record. */
 @Injectable()
-export class ExecutionRecorder {
+export class ExecutionRunRepository {
   constructor(private readonly sql: SqlPool) {}
 
   /** queued → running (or a running one taken over after a crash); null when there is nothing to run. */
@@ -92,7 +122,8 @@ export class ExecutionRecorder {
     };
   }
 
-  private async completedSteps(executionId: string): Promise<StepResult[]> {
+  /** The steps an earlier delivery completed, in order, up to the first that did not succeed. */
+  async completedSteps(executionId: string): Promise<StepResult[]> {
     const steps = await this.sql.rows<{
       step_id: string;
       status: string;
@@ -117,19 +148,8 @@ export class ExecutionRecorder {
     return completed;
   }
 
-  async recordStep(executionId: string, delivery: number, { position, result }: StepRecord): Promise<void> {
-    await this.sql.rows(RECORD_STEP, [
-      executionId,
-      result.id,
-      position,
-      result.status,
-      JSON.stringify(result.output ?? null),
-      result.error,
-      result.attempts,
-      result.startedAt,
-      result.durationMs,
-      delivery,
-    ]);
+  async recordStep(executionId: string, delivery: number, step: StepRecord): Promise<void> {
+    await this.sql.rows(RECORD_STEP, [JSON.stringify(stepArgument(executionId, delivery, step))]);
   }
 
   /**
@@ -139,19 +159,9 @@ export class ExecutionRecorder {
   async finish(
     executionId: string,
     delivery: number,
-    outcome: { status: 'succeeded' | 'failed' | 'cancelled'; output: unknown; error: string | null },
+    outcome: ExecutionOutcome,
     lastStep: StepRecord | null,
   ): Promise<FinishedExecution | null> {
-    const step = lastStep && {
-      step_id: lastStep.result.id,
-      position: lastStep.position,
-      status: lastStep.result.status,
-      output: lastStep.result.output ?? null,
-      error: lastStep.result.error,
-      attempts: lastStep.result.attempts,
-      started_at: lastStep.result.startedAt,
-      duration_ms: lastStep.result.durationMs,
-    };
     const row = await this.sql.one<{
       finished_owner: string | null;
       finished_region: string;
@@ -159,12 +169,14 @@ export class ExecutionRecorder {
       owner_tier: string;
       owner_has_waiting: boolean;
     }>(FINISH, [
-      executionId,
-      delivery,
-      outcome.status,
-      JSON.stringify(outcome.output ?? null),
-      outcome.error,
-      step ? JSON.stringify(step) : null,
+      JSON.stringify({
+        id: executionId,
+        delivery,
+        status: outcome.status,
+        output: outcome.output ?? null,
+        error: outcome.error,
+        lastStep: lastStep && stepArgument(executionId, delivery, lastStep),
+      }),
     ]);
     if (!row?.finished_owner) return null;
     return {
@@ -176,9 +188,23 @@ export class ExecutionRecorder {
     };
   }
 
-  /** For jobs BullMQ gave up on (attempts or stalls exhausted). */
+  /** For jobs BullMQ gave up on (attempts or stalls exhausted): the owner id when this call failed the run. */
   async failUnfinished(executionId: string, error: string): Promise<string | null> {
     const row = await this.sql.one<{ owner_id: string }>(FAIL_UNFINISHED, [executionId, error]);
     return row?.owner_id ?? null;
+  }
+
+  /** Queued rows older than `queuedAgeSeconds` and running rows started before `runningGraceSeconds`, oldest first. */
+  async stale(runningGraceSeconds: number, queuedAgeSeconds: number, limit: number): Promise<StaleExecution[]> {
+    const rows = await this.sql.rows<{ id: string; region: string; priority: number; request_id: string | null }>(STALE, [
+      runningGraceSeconds,
+      queuedAgeSeconds,
+      limit,
+    ]);
+    return rows.map((row) => ({ id: row.id, region: row.region, priority: row.priority, requestId: row.request_id }));
+  }
+
+  async ownersWithWaiting(limit: number): Promise<string[]> {
+    return (await this.sql.rows<{ owner_id: string }>(OWNERS_WITH_WAITING, [limit])).map((row) => row.owner_id);
   }
 }

@@ -1,0 +1,5 @@
+export * from './admission-rules';
+export * from './execution-admission.repository';
+export * from './execution-read.repository';
+export * from './execution-run.repository';
+export * from './executions.module';
