@@ -6,6 +6,7 @@ import { HttpClient, HttpResult } from '../support/http-client';
 import { eventually, sleep } from '../support/polling';
 import { startStack, TestApi, TestStack } from '../support/test-api';
 import { TEST_REDIS_URL } from '../support/test-env';
+import { REFUSAL_TTL_MS } from '../../libs/admission/src/recent-refusals';
 import { registerUser, TestUser } from '../support/users';
 
 const DELAY = (ms: number) => [{ id: 'wait', type: 'delay', params: { ms } }];
@@ -70,6 +71,8 @@ describe('tier limits, enforced atomically on every path', () => {
     // burst however slow the machine is; cancelling them releases the slots for the next round.
     const id = await workflow(user, QUICK, { region: 'eu-west-1' });
     for (let round = 0; round < 20; round++) {
+      // The previous round freed its slots; a limit refusal answers for REFUSAL_TTL_MS in the api that decided it.
+      await sleep(REFUSAL_TTL_MS);
       const responses = await Promise.all(
         Array.from({ length: 50 }, (_, index) =>
           (index % 2 === 0 ? http : second.http).post('/run/async', { workflowId: id }, { token: user.token }),

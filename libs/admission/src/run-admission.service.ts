@@ -18,6 +18,7 @@ import { AdmitArgument, AdmitOutcome, ExecutionAdmissionRepository, MAX_WAITING_
 import { executeJobOptions, JobName, RegionQueues, regionQueueName } from '@app/queue-contracts';
 import { effectiveLimits, queuePriority, TierLimits } from '@app/tier-policy';
 import { AdmissionRequest, Admitted } from './admission.types';
+import { RecentRefusals, RefusalKey } from './recent-refusals';
 import { WorkerPresence } from './worker-presence.service';
 
 /**
@@ -27,6 +28,7 @@ import { WorkerPresence } from './worker-presence.service';
 @Injectable()
 export class RunAdmission {
   private readonly logger = new Logger(RunAdmission.name);
+  private readonly refusals = new RecentRefusals();
 
   constructor(
     private readonly executions: ExecutionAdmissionRepository,
@@ -41,11 +43,16 @@ export class RunAdmission {
     const limits = effectiveLimits(owner.tier, owner.customLimits);
     const id = request.executionId ?? randomUUID();
     const priority = queuePriority(owner.tier);
-    const outcome = await this.executions.admit(this.argumentOf(id, priority, request, limits));
+    const key = refusalKeyOf(request, limits);
+    const recalled = this.refusals.recall(key);
+    const decidedAt = Date.now();
+    const outcome = recalled ?? (await this.executions.admit(this.argumentOf(id, priority, request, limits)));
     const refusal = this.refusalOf(outcome, request, limits);
     if (refusal) {
-      if (refusal instanceof RunLimitError)
+      if (refusal instanceof RunLimitError) {
+        if (!recalled) this.refusals.remember(key, outcome, decidedAt);
         this.metrics.limitRejections.inc({ code: refusal.code, region: outcome.region ?? '', tier: owner.tier });
+      }
       throw refusal;
     }
     const region = outcome.region as string;
@@ -92,7 +99,7 @@ export class RunAdmission {
     };
   }
 
-  /** The error for a refused admission, or null when the run was accepted. */
+  /** The error for a refused admission, or null when the run was accepted (a recalled refusal is rebuilt the same way). */
   private refusalOf(outcome: AdmitOutcome, request: AdmissionRequest, limits: TierLimits): AppError | null {
     switch (outcome.decision) {
       case 'workflow_not_found':
@@ -137,4 +144,15 @@ export class RunAdmission {
         executeJobOptions(execution.id, execution.priority),
       );
   }
+}
+
+function refusalKeyOf(request: AdmissionRequest, limits: TierLimits): RefusalKey {
+  return {
+    ownerId: request.owner.id,
+    workflowId: request.workflowId,
+    region: request.region ?? null,
+    queueWhenBusy: request.whenBusy === 'queue',
+    maxConcurrent: limits.maxConcurrentJobs,
+    daily: limits.dailyExecutions,
+  };
 }
