@@ -1,12 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { ExecutionAdmissionRepository } from './execution-admission.repository';
+import { ExecutionAnalyticsRepository } from './execution-analytics.repository';
 import { ExecutionReadRepository } from './execution-read.repository';
 import { ExecutionRunRepository } from './execution-run.repository';
 
 /** The run lifecycle's one home for SQL about executions; needs DatabaseModule (SqlPool, the TypeORM repositories). */
 @Global()
 @Module({
-  providers: [ExecutionAdmissionRepository, ExecutionRunRepository, ExecutionReadRepository],
-  exports: [ExecutionAdmissionRepository, ExecutionRunRepository, ExecutionReadRepository],
+  providers: [ExecutionAdmissionRepository, ExecutionRunRepository, ExecutionReadRepository, ExecutionAnalyticsRepository],
+  exports: [ExecutionAdmissionRepository, ExecutionRunRepository, ExecutionReadRepository, ExecutionAnalyticsRepository],
 })
 export class ExecutionsModule {}

@@ -1,5 +1,6 @@
 export * from './admission-rules';
 export * from './execution-admission.repository';
+export * from './execution-analytics.repository';
 export * from './execution-read.repository';
 export * from './execution-run.repository';
 export * from './executions.module';
