@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@app/config';
+import { ExecutionMaintenanceRepository } from '@app/executions';
 import { RegionQueues, regionQueueName } from '@app/queue-contracts';
 
 /** Queue and region status for operators: what /regions shows, plus executions by status. */
@@ -18,10 +19,7 @@ export async function printStatus(config: AppConfig, dataSource: DataSource): Pr
         `${region.padEnd(14)}${regionQueueName(region).padEnd(22)}${(region === config.defaultRegion ? 'yes' : 'no').padEnd(9)}${String(workers).padEnd(9)}${String(waiting).padEnd(9)}${String(counts.active ?? 0).padEnd(8)}${counts.failed ?? 0}`,
       );
     }
-    const rows = (await dataSource.query(`SELECT status, count(*)::int AS n FROM executions GROUP BY status ORDER BY status`)) as {
-      status: string;
-      n: number;
-    }[];
+    const rows = await new ExecutionMaintenanceRepository(dataSource).countByStatus();
     console.log(`executions: ${rows.map((row) => `${row.status} ${row.n}`).join(', ') || 'none'}`);
   } finally {
     await queues.close();

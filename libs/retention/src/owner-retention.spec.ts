@@ -1,4 +1,4 @@
-import { ownerRetention } from './execution-retention.task';
+import { ownerRetention } from './owner-retention';
 
 describe('ownerRetention', () => {
   it('takes each owner window from the tier, a custom limit winning, and leaves unlimited owners out', () => {
