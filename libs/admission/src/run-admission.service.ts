@@ -29,6 +29,8 @@ import { WorkerPresence } from './worker-presence.service';
 export class RunAdmission {
   private readonly logger = new Logger(RunAdmission.name);
   private readonly refusals = new RecentRefusals();
+  /** Each configured region's queue, as the admission statement takes them. */
+  private readonly regionQueues: Record<string, string>;
 
   constructor(
     private readonly executions: ExecutionAdmissionRepository,
@@ -36,7 +38,9 @@ export class RunAdmission {
     private readonly config: AppConfig,
     private readonly metrics: FlowlineMetrics,
     private readonly presence: WorkerPresence,
-  ) {}
+  ) {
+    this.regionQueues = Object.fromEntries(config.regions.map((region) => [region, regionQueueName(region)]));
+  }
 
   async admit(request: AdmissionRequest): Promise<Admitted> {
     const { owner } = request;
@@ -88,7 +92,7 @@ export class RunAdmission {
       requestId: request.requestId ?? null,
       resultAwaited: request.resultAwaited === true,
       region: { requested: request.region ?? null, preferred: owner.preferredRegion, default: this.config.defaultRegion },
-      queues: Object.fromEntries(this.config.regions.map((region) => [region, regionQueueName(region)])),
+      queues: this.regionQueues,
       limits: {
         maxConcurrent: limits.maxConcurrentJobs,
         daily: limits.dailyExecutions,

@@ -1,3 +1,4 @@
+import { HEADER_NAME, isReservedHeader } from '@app/engine';
 import { CREDENTIAL_FIELDS, CREDENTIAL_TYPES, CredentialSecret, CredentialType } from './credential-secrets';
 
 export interface CredentialDataProblem {
@@ -6,23 +7,10 @@ export interface CredentialDataProblem {
 }
 
 const MAX_SECRET_LENGTH = 8192;
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+const MAX_HEADER_NAME_LENGTH = 100;
 // Header values go on the wire as they are: printable ASCII only, so no CR/LF injection and no encoding surprises.
 const PRINTABLE = /^[\x20-\x7E]+$/;
 const TOKEN = /^[\x21-\x7E]+$/;
-// Framing headers, or ones the HTTP client sets itself.
-const RESERVED_HEADERS = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'expect',
-  'te',
-  'trailer',
-  'proxy-connection',
-]);
 
 type Check = (value: string) => string | null;
 
@@ -47,8 +35,9 @@ const RULES: Readonly<Record<CredentialType, Readonly<Record<string, readonly Ch
   },
   header: {
     name: [
-      matches(HEADER_NAME, "must be an HTTP header name (letters, digits and !#$%&'*+.^_`|~-, at most 100)"),
-      (value) => (RESERVED_HEADERS.has(value.toLowerCase()) ? 'is a header the HTTP client sets itself' : null),
+      length(MAX_HEADER_NAME_LENGTH),
+      matches(HEADER_NAME, "must be an HTTP header name (letters, digits and !#$%&'*+.^_`|~-)"),
+      (value) => (isReservedHeader(value) ? 'is a header the HTTP client sets itself' : null),
     ],
     value: [length(MAX_SECRET_LENGTH), matches(PRINTABLE, 'must be printable ASCII')],
   },

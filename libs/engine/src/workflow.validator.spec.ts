@@ -66,7 +66,7 @@ describe('validateWorkflowSteps', () => {
         params: {
           method: 'FETCH',
           url: 'ftp://example.com',
-          headers: { 'Bad Header': 'x', Host: 'evil', 'X-Num': 5 },
+          headers: { 'Bad Header': 'x', Host: 'evil', 'Proxy-Connection': 'keep-alive', 'X-Num': 5 },
           query: [],
           timeout: 3,
         },
@@ -83,6 +83,7 @@ describe('validateWorkflowSteps', () => {
         'steps[1].params.url',
         'steps[1].params.headers["Bad Header"]',
         'steps[1].params.headers.Host',
+        'steps[1].params.headers["Proxy-Connection"]',
         'steps[1].params.headers["X-Num"]',
         'steps[1].params.query',
         'steps[1].params.timeout',

@@ -3,6 +3,7 @@ import { expressionProblem, referencedStepIds } from './expression.evaluator';
 import { HTTP_METHODS } from './safe-http.client';
 import { MAX_DELAY_MS } from './step.executors';
 import { findTemplates, isSingleTemplate, parseTemplatePath } from './template.renderer';
+import { HEADER_NAME, isReservedHeader } from './http-header-rules';
 
 export const MAX_STEPS = 100;
 export const STEP_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -18,19 +19,6 @@ const PARAM_KEYS: Record<StepType, readonly string[]> = {
   condition: ['expression'],
   delay: ['ms'],
 };
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// Set by the HTTP client itself, or able to desynchronise the request framing.
-const RESERVED_HEADERS = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'expect',
-  'te',
-  'trailer',
-]);
 
 type PlainObject = Record<string, unknown>;
 
@@ -157,7 +145,7 @@ class StepChecker {
     for (const [name, item] of Object.entries(value)) {
       const itemPath = childPath(path, name);
       if (headers && !HEADER_NAME.test(name)) this.add(itemPath, 'is not a valid header name');
-      else if (headers && RESERVED_HEADERS.has(name.toLowerCase())) this.add(itemPath, 'is set by the HTTP client and cannot be given');
+      else if (headers && isReservedHeader(name)) this.add(itemPath, 'is set by the HTTP client and cannot be given');
       if (typeof item !== 'string') {
         this.add(itemPath, 'must be a string');
         continue;

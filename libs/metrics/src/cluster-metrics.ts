@@ -44,11 +44,15 @@ export function serveClusterMetrics(): void {
 }
 
 let nextId = 0;
+let listening = false;
 const pending = new Map<number, { resolve: (body: string) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
 
 /** In a cluster worker: every api process's metrics, through the primary. */
 export function requestClusterMetrics(): Promise<string> {
-  if (pending.size === 0 && nextId === 0) process.on('message', settle);
+  if (!listening) {
+    process.on('message', settle);
+    listening = true;
+  }
   const id = ++nextId;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

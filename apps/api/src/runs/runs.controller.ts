@@ -36,13 +36,7 @@ export class RunsController {
     @Req() request: RequestWithId,
   ): Promise<RunAcceptedResponse> {
     const { execution, warnings } = await this.runs.start(user, body, request.id);
-    return {
-      executionId: execution.id,
-      status: execution.status,
-      region: execution.region,
-      queue: execution.queue,
-      ...(warnings.length > 0 ? { warnings } : {}),
-    };
+    return RunAcceptedResponse.from(execution, warnings);
   }
 
   @Post('run')
@@ -65,13 +59,7 @@ export class RunsController {
     const { execution, steps } = await this.runs.waitForResult(user.id, accepted.id, body.waitMs);
     if (steps) return ExecutionResponse.from(execution, steps);
     response.status(HttpStatus.ACCEPTED);
-    return {
-      executionId: execution.id,
-      status: execution.status,
-      region: execution.region,
-      queue: execution.queue,
-      ...(warnings.length > 0 ? { warnings } : {}),
-    };
+    return RunAcceptedResponse.from(execution, warnings);
   }
 
   @Public()

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ExecutionEntity } from '@app/database';
 import { Allow, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
 export class RunAsyncRequest {
@@ -46,6 +47,11 @@ export class RunAcceptedResponse {
   queue: string;
   @ApiPropertyOptional({ type: [String], example: ['no worker is online in eu-west-1'] })
   warnings?: string[];
+
+  static from(execution: Pick<ExecutionEntity, 'id' | 'status' | 'region' | 'queue'>, warnings: string[]): RunAcceptedResponse {
+    const { id: executionId, status, region, queue } = execution;
+    return { executionId, status, region, queue, ...(warnings.length > 0 ? { warnings } : {}) };
+  }
 }
 
 export class WebhookAcceptedResponse {

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
-import { AppError, ErrorCode } from '@app/errors';
+import { AppError, ErrorCode, LimitErrorCode } from '@app/errors';
 import type { FlowlineMetrics } from '@app/metrics';
 import type { AuthUser } from '../auth-user';
 import { isDependencyUnavailable } from '../errors/dependency-errors';
@@ -32,7 +32,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<Request & { id?: string }>();
     const { body, headers } = this.toBody(exception, request);
     // Run-limit rejections are counted by admission (which knows the region); these two are only seen here.
-    if (body.code === 'RATE_LIMIT' || body.code === 'WORKFLOW_LIMIT') {
+    if (body.code === LimitErrorCode.RequestRate || body.code === LimitErrorCode.Workflows) {
       this.metrics?.limitRejections.inc({
         code: body.code,
         region: '',
