@@ -1,5 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfig } from '@app/config';
 import { AuditService } from '../audit/audit.service';
 import { requestContextOf } from '../audit/request-context';
@@ -25,7 +25,8 @@ function cookieValue(header: string | undefined, name: string): string | undefin
  * POST /admin/queues-session (browsers cannot send a bearer header on page loads).
  */
 export function adminGate(jwt: JwtService, users: AuthUsersLoader, config: AppConfig, audit: AuditService) {
-  return (req: Request, _res: Response, next: NextFunction): void => {
+  // Nest middleware on Fastify sees the Node request, to which middie copies `originalUrl`, `ip` and `id`.
+  return (req: IncomingMessage & { originalUrl?: string }, _res: ServerResponse, next: (error?: unknown) => void): void => {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const cookie = cookieValue(req.headers.cookie, DASHBOARD_COOKIE);
     const [token, audience] = bearer ? [bearer, config.jwt.audience] : [cookie, DASHBOARD_AUDIENCE];
@@ -36,7 +37,7 @@ export function adminGate(jwt: JwtService, users: AuthUsersLoader, config: AppCo
       .then((user) => {
         if (!user) return next(new UnauthenticatedError('Admin credentials required'));
         if (user.role !== 'admin') {
-          const route = `${req.method} ${(req.originalUrl ?? req.url).split('?')[0].slice(0, 200)}`;
+          const route = `${req.method} ${(req.originalUrl ?? req.url ?? '').split('?')[0].slice(0, 200)}`;
           return void audit
             .record({
               actorId: user.id,

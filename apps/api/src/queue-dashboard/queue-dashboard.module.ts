@@ -1,5 +1,5 @@
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
+import { FastifyAdapter } from '@bull-board/fastify';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bull-shared';
@@ -39,7 +39,7 @@ export class QueueDashboardModule {
           inject: [JwtService, AuthUsersLoader, AppConfig, AuditService],
           useFactory: (jwt: JwtService, users: AuthUsersLoader, config: AppConfig, audit: AuditService) => ({
             route: '/admin/queues',
-            adapter: ExpressAdapter,
+            adapter: FastifyAdapter,
             middleware: adminGate(jwt, users, config, audit),
             boardOptions: { uiConfig: { boardTitle: 'Flowline queues' } },
           }),
