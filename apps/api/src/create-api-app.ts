@@ -3,7 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppConfig } from '@app/config';
 import { requestIdOf } from '@app/logging';
 import { AppModule } from './app.module';
-import { answerClientError } from './security/client-errors';
+import { applySecurity, securityServerOptions } from './security/apply-security';
 import { setupApp } from './setup-app';
 
 // Node's own defaults, which the api ran with on Express; Fastify's are 72 s and no limit at all.
@@ -12,20 +12,15 @@ const REQUEST_TIMEOUT_MS = 300_000;
 // Express matched a route parameter of any length; Fastify's default (100) answers 414 to a long id.
 const MAX_PARAM_LENGTH = 16 * 1024;
 
-/** TRUST_PROXY=n trusts the n proxies nearest the api, as Express did; Fastify 5 reads a bare number as "trust none". */
-function proxyTrust(setting: boolean | number): boolean | ((address: string, hop: number) => boolean) {
-  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
-}
-
 function createHttpAdapter(config: AppConfig): FastifyAdapter {
   const adapter = new FastifyAdapter({
-    trustProxy: proxyTrust(config.trustProxy),
+    ...securityServerOptions(config),
     genReqId: requestIdOf,
-    clientErrorHandler: answerClientError(),
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
   });
+  applySecurity(adapter, config);
   // Before Nest middleware (added when Nest initialises), so answers that middleware ends carry it too.
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.raw.setHeader('X-Request-Id', request.id);
@@ -40,6 +35,6 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     bodyParser: false,
     bufferLogs: true,
   });
-  setupApp(app, config);
+  setupApp(app);
   return app;
 }

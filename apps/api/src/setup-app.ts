@@ -2,11 +2,9 @@ import { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '@app/config';
 import { FlowlineMetrics } from '@app/metrics';
 import { httpMetrics } from './metrics/http-metrics.hook';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
-import { applySecurity } from './security/apply-security';
 import { createValidationPipe } from './common/validation';
 import { registerJsonBodyParser } from './security/request-body/json-body.parser';
 
@@ -25,14 +23,13 @@ export function buildOpenApiDocument(app: INestApplication) {
 }
 
 /** The one place that configures the HTTP app; main.ts and the e2e tests both call it. */
-export function setupApp(app: NestFastifyApplication, config: AppConfig): void {
+export function setupApp(app: NestFastifyApplication): void {
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onResponse', httpMetrics(app.get(FlowlineMetrics)));
   registerJsonBodyParser(fastify);
-  applySecurity(app, config);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter(app.get(FlowlineMetrics)));
+  app.useGlobalFilters(new AllExceptionsFilter(app.getHttpAdapter(), app.get(FlowlineMetrics)));
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Flowline API',

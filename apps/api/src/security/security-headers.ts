@@ -13,8 +13,6 @@ const docsPolicy = {
   'frame-ancestors': ["'none'"],
 };
 
-/** The adapter's security hook (FastifyAdapter.registerSecurityHook): an error refuses the request. */
-type SecurityHook = (request: FastifyRequest, response: { setHeader(name: string, value: string): unknown }) => Error | undefined;
 type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 function helmetWith(directives: Record<string, string[]>): NodeMiddleware {
@@ -31,22 +29,19 @@ function helmetWith(directives: Record<string, string[]>): NodeMiddleware {
 /**
  * DESIGN.md's header set on every response, errors included; only /docs pages
  * get Swagger UI's CSP additions, and everything but the docs is no-store
- * (authenticated JSON must not be cached by browsers or proxies). helmet
- * writes to the Node response, whose headers Fastify merges into every answer.
+ * (authenticated JSON must not be cached by browsers or proxies). Written to
+ * the Node response, whose headers Fastify merges into every answer.
  */
-export function securityHeaders(): SecurityHook {
+export function securityHeaders(): (request: FastifyRequest, response: ServerResponse) => void {
   const strict = helmetWith(strictPolicy);
   const docs = helmetWith(docsPolicy);
+  // helmet only sets and removes headers, synchronously, and never fails.
+  const next = () => undefined;
   return (request, response) => {
     const path = request.url.split('?', 1)[0];
     const isDocsPage = path === '/docs' || path.startsWith('/docs/');
-    let failure: Error | undefined;
-    // helmet only sets and removes headers, synchronously.
-    (isDocsPage ? docs : strict)(request.raw, response as ServerResponse, (error) => {
-      if (error) failure = error instanceof Error ? error : new Error(String(error));
-    });
+    (isDocsPage ? docs : strict)(request.raw, response, next);
     response.setHeader('X-XSS-Protection', '1; mode=block');
     if (!path.startsWith('/docs')) response.setHeader('Cache-Control', 'no-store');
-    return failure;
   };
 }

@@ -1,6 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpServer, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode, LimitErrorCode } from '@app/errors';
 import type { FlowlineMetrics } from '@app/metrics';
 import type { AuthUser } from '../auth-user';
@@ -16,6 +15,14 @@ interface ErrorBody {
   [extra: string]: unknown;
 }
 
+/** A Fastify request, or the Node request Nest middleware sees (middie copies `id` onto it). */
+interface FailedRequest {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  user?: AuthUser;
+}
+
 /**
  * Every error leaves as the contract body. Messages of unexpected errors are
  * never echoed (they may hold SQL, driver text or secrets); 5xx are logged
@@ -25,12 +32,16 @@ interface ErrorBody {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly metrics?: FlowlineMetrics) {}
+  // The adapter writes the answer: a middleware's error comes with the Node response, not a Fastify reply.
+  constructor(
+    private readonly httpAdapter: HttpServer,
+    private readonly metrics?: FlowlineMetrics,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const response = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest & { user?: AuthUser }>();
+    const response: unknown = http.getResponse();
+    const request = http.getRequest<FailedRequest>();
     const { body, headers } = this.toBody(fastifyRequestError(exception) ?? exception, request);
     // Run-limit rejections are counted by admission (which knows the region); these two are only seen here.
     if (body.code === LimitErrorCode.RequestRate || body.code === LimitErrorCode.Workflows) {
@@ -42,7 +53,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
 
     if (body.statusCode >= 500) {
-      body.errorId = request.id;
+      body.errorId = String(request.id ?? '');
       this.logger.error(
         {
           err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception,
@@ -51,11 +62,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
         `${request.method} ${request.url} failed with ${body.statusCode}`,
       );
     }
-    if (response.sent || response.raw.headersSent) return;
-    response.headers(headers).status(body.statusCode).send(body);
+    if (this.httpAdapter.isHeadersSent(response)) return;
+    for (const [name, value] of Object.entries(headers)) this.httpAdapter.setHeader(response, name, value);
+    this.httpAdapter.reply(response, body, body.statusCode);
   }
 
-  private toBody(exception: unknown, request: FastifyRequest): { body: ErrorBody; headers: Record<string, string> } {
+  private toBody(exception: unknown, request: FailedRequest): { body: ErrorBody; headers: Record<string, string> } {
     if (exception instanceof AppError) {
       const headers: Record<string, string> =
         exception.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(exception.retryAfterSeconds) };
@@ -91,8 +103,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, code, ...extra };
   }
 
-  private httpMessage(payload: string | object, fallback: string, status: number, request: FastifyRequest): string {
-    if (status === 404 && fallback.startsWith('Cannot ')) return `No route for ${request.method} ${request.url.split('?', 1)[0]}`;
+  private httpMessage(payload: string | object, fallback: string, status: number, request: FailedRequest): string {
+    if (status === 404 && fallback.startsWith('Cannot ')) return `No route for ${request.method} ${(request.url ?? '').split('?', 1)[0]}`;
     if (typeof payload === 'string') return payload;
     const message = (payload as { message?: unknown }).message;
     if (Array.isArray(message)) return message.join('; ');
