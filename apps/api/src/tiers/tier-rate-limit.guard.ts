@@ -37,11 +37,14 @@ export class TierRateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    context.switchToHttp().getResponse<FastifyReply>().headers({
-      'X-RateLimit-Limit': String(detail.limit),
-      'X-RateLimit-Remaining': '0',
-      'X-RateLimit-Reset': String(detail.timeToExpire),
-    });
+    context
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .headers({
+        'X-RateLimit-Limit': String(detail.limit),
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': String(detail.timeToExpire),
+      });
     throw new RateLimitError(detail.limit, detail.totalHits, detail.timeToBlockExpire);
   }
 }

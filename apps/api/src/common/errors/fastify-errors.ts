@@ -16,5 +16,6 @@ export function fastifyRequestError(exception: unknown): AppError | null {
   const known = REQUEST_ERRORS[candidate.code];
   if (known) return new AppError(known[0], known[1]);
   const status = candidate.statusCode;
-  return typeof status === 'number' && status >= 400 && status < 500 ? new AppError(RequestErrorCode.BadRequest, 'Malformed request') : null;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return null;
+  return new AppError(RequestErrorCode.BadRequest, 'Malformed request');
 }

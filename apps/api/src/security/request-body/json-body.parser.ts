@@ -40,7 +40,8 @@ function parseJsonBody(request: FastifyRequest & { rawBody?: Buffer }, body: Buf
   const parsed = parseObjectOrArray(body);
   if (nestedDeeperThan(parsed, MAX_JSON_DEPTH))
     throw new AppError(RequestErrorCode.JsonTooDeep, `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
-  if (containsUnstorableText(parsed)) throw new AppError(RequestErrorCode.InvalidText, 'Request body holds a NUL character or invalid UTF-16 text');
+  if (containsUnstorableText(parsed))
+    throw new AppError(RequestErrorCode.InvalidText, 'Request body holds a NUL character or invalid UTF-16 text');
   return parsed;
 }
 
