@@ -6,16 +6,10 @@ import { AppError, RequestErrorCode } from '@app/errors';
 import { HTTP_STATUS_OF } from '../common/errors/error-status.table';
 import { fastifyRequestError } from '../common/errors/fastify-errors';
 import { answerClientError } from './client-errors';
+import { proxyTrust } from './proxy-trust';
 import { securityHeaders } from './security-headers';
 
 const EXPOSED_HEADERS = ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Request-Id'];
-
-type ProxyTrust = boolean | ((address: string, hop: number) => boolean);
-
-/** TRUST_PROXY=n trusts the n proxies nearest the api, as Express did; Fastify 5 reads a bare number as "trust none". */
-export function proxyTrust(setting: boolean | number): ProxyTrust {
-  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
-}
 
 /**
  * The Fastify options that security decides: the proxy trust behind
