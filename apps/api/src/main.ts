@@ -5,11 +5,14 @@ import { ConfigValidationError, loadConfigFromEnvironment } from '@app/config';
 import { superviseApiProcesses } from './api-cluster';
 import { createApiApp } from './create-api-app';
 
+// Every interface (dual-stack), where Express listened by default; Fastify's default is localhost only.
+const ALL_INTERFACES = '::';
+
 async function bootstrap(): Promise<void> {
   const config = loadConfigFromEnvironment();
   if (config.apiProcesses > 1 && cluster.isPrimary) return superviseApiProcesses(config);
   const app = await createApiApp(config);
-  await app.listen(config.port);
+  await app.listen(config.port, ALL_INTERFACES);
   new Logger('Bootstrap').log(`Flowline api listening on ${config.publicUrl} (Swagger UI at ${config.publicUrl}/docs)`);
 }
 
