@@ -148,7 +148,7 @@ async function startStack(databaseUrl, prefix, profileDir) {
     ),
   );
   await waitForHttp(`http://127.0.0.1:${workerPort}/health`, worker);
-  return { api: api.process, worker, apiUrl: api.url, env };
+  return { api: api.process, worker, apiUrl: api.url, workerUrl: `http://127.0.0.1:${workerPort}`, env };
 }
 
 /** The built api as `npm run up` starts it, as `processes` api processes sharing one port. */

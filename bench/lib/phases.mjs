@@ -83,6 +83,7 @@ export async function acceptPhase({ api, db, redis, settings, profiles, stack })
   if (!(await waitUntilDrained(db, user.id, 60000))) throw new Error('warm-up runs did not drain within 60 s');
 
   await profiles.start();
+  const batchesBefore = await groupCommitBatches(api.baseUrl, stack.workerUrl);
   const cpuBefore = { api: stack.api.cpuMs(), worker: stack.worker.cpuMs() };
   const meter = await startCpuMeter(db, redis);
   const load = await runAsyncLoad(api, user, workflowId, settings, settings.seconds);
@@ -91,6 +92,7 @@ export async function acceptPhase({ api, db, redis, settings, profiles, stack })
   const cpuAfter = { api: stack.api.cpuMs(), worker: stack.worker.cpuMs() };
   const used = await meter();
   await profiles.stop();
+  const batchesAfter = await groupCommitBatches(api.baseUrl, stack.workerUrl);
 
   const stats = await db.one(
     `SELECT count(*) AS accepted,
@@ -128,8 +130,37 @@ export async function acceptPhase({ api, db, redis, settings, profiles, stack })
       postgresCpuMsPerRun: round(used.postgresMs / Math.max(1, Number(stats.accepted)), 2),
       redisCpuMsPerRun: round(used.redisMs / Math.max(1, Number(stats.accepted)), 2),
       machineBusyShare: used.machineBusyShare === null ? null : round(used.machineBusyShare, 3),
+      callsPerStatement: callsPerBatch(batchesBefore, batchesAfter),
     },
   };
+}
+
+const GROUP_COMMIT_OPERATIONS = ['admit', 'job_add', 'claim', 'finish'];
+
+/** flowline_group_commit_batch_size count and sum per operation, from the api's and the worker's /metrics. */
+async function groupCommitBatches(apiUrl, workerUrl) {
+  const texts = await Promise.all([apiUrl, workerUrl].map(async (url) => (await fetch(`${url}/metrics`)).text()));
+  const batches = {};
+  for (const operation of GROUP_COMMIT_OPERATIONS) {
+    const value = (suffix) =>
+      texts
+        .map((text) =>
+          new RegExp(`^flowline_group_commit_batch_size_${suffix}\\{[^}]*operation="${operation}"[^}]*\\} (\\d+)`, 'm').exec(text),
+        )
+        .reduce((total, match) => total + (match ? Number(match[1]) : 0), 0);
+    batches[operation] = { count: value('count'), sum: value('sum') };
+  }
+  return batches;
+}
+
+/** Mean calls per statement (or addBulk) during the phase; null for a build without group commit. */
+function callsPerBatch(before, after) {
+  return Object.fromEntries(
+    GROUP_COMMIT_OPERATIONS.map((operation) => {
+      const count = after[operation].count - before[operation].count;
+      return [operation, count > 0 ? round((after[operation].sum - before[operation].sum) / count, 2) : null];
+    }),
+  );
 }
 
 /**

@@ -72,6 +72,14 @@ export function buildRows(results) {
       '',
       null,
     ]);
+    const perStatement = endToEnd.callsPerStatement;
+    if (perStatement)
+      rows.push([
+        'Group commit: runs per statement during the load (admit / job add / claim / finish)',
+        ['admit', 'job_add', 'claim', 'finish'].map((operation) => n(perStatement[operation])).join(' / '),
+        '',
+        null,
+      ]);
     rows.push([
       `Machine CPU busy during accept + drain (${results.machine.cpus} cores, load generator included)`,
       pct(endToEnd.machineBusyShare),

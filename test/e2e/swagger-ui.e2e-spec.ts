@@ -13,7 +13,8 @@ describe('Swagger UI in a real browser (headless Chromium)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (npm run test:all does this: scripts/test-tools.sh)`);
     stack = await startStack();
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -75,7 +75,7 @@ export class ExecutionProcessor {
       if ((step.status === 'skipped' || step.status === 'cancelled') && step.id !== pending?.result.id)
         await this.runs.recordStep(execution.id, delivery, recordOf(step));
     }
-    const finished = await this.runs.finish(execution.id, delivery, result, pending);
+    const finished = await this.runs.finish(execution, result, pending);
     this.logger.debug({ executionId: execution.id, requestId: job.requestId, status: result.status, workerId }, 'execution finished');
     if (finished) {
       this.metrics.executionsFinished.inc({ status: result.status, region: finished.region, tier: finished.tier });

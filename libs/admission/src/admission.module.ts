@@ -1,6 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { ExecutionsModule } from '@app/executions';
+import { FlowlineMetrics } from '@app/metrics';
 import { RegionQueues } from '@app/queue-contracts';
 import { RunAdmission } from './run-admission.service';
 import { WaitingRunsPromoter } from './waiting-runs.promoter';
@@ -10,7 +11,12 @@ import { WorkerPresence } from './worker-presence.service';
 @Module({
   imports: [ExecutionsModule],
   providers: [
-    { provide: RegionQueues, inject: [AppConfig], useFactory: (config: AppConfig) => new RegionQueues(config) },
+    {
+      provide: RegionQueues,
+      inject: [AppConfig, FlowlineMetrics],
+      useFactory: (config: AppConfig, metrics: FlowlineMetrics) =>
+        new RegionQueues(config, (size) => metrics.batchSize.observe({ operation: 'job_add' }, size)),
+    },
     RunAdmission,
     WaitingRunsPromoter,
     WorkerPresence,

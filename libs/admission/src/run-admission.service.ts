@@ -15,7 +15,7 @@ import {
   WorkflowInactiveError,
 } from '@app/errors';
 import { AdmitArgument, AdmitOutcome, ExecutionAdmissionRepository, MAX_WAITING_RUNS } from '@app/executions';
-import { executeJobOptions, JobName, RegionQueues, regionQueueName } from '@app/queue-contracts';
+import { RegionQueues, regionQueueName } from '@app/queue-contracts';
 import { effectiveLimits, queuePriority, TierLimits } from '@app/tier-policy';
 import { AdmissionRequest, Admitted } from './admission.types';
 import { RecentRefusals, RefusalKey } from './recent-refusals';
@@ -139,14 +139,13 @@ export class RunAdmission {
     }
   }
 
-  enqueue(execution: Pick<ExecutionEntity, 'id' | 'region' | 'priority' | 'requestId'>): Promise<unknown> {
-    return this.queues
-      .get(execution.region)
-      .add(
-        JobName.ExecuteWorkflow,
-        { executionId: execution.id, requestId: execution.requestId ?? undefined },
-        executeJobOptions(execution.id, execution.priority),
-      );
+  enqueue(execution: Pick<ExecutionEntity, 'id' | 'region' | 'priority' | 'requestId'>): Promise<void> {
+    return this.queues.enqueueRun({
+      id: execution.id,
+      region: execution.region,
+      priority: execution.priority,
+      requestId: execution.requestId ?? null,
+    });
   }
 }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { ExecutionTrigger, namedStatement, SqlPool, UserEntity } from '@app/database';
+import { ExecutionTrigger, namedStatement, SqlPool, statementWasUndone, UserEntity } from '@app/database';
+import { GroupCommit, positionsInOrderOf } from '@app/group-commit';
+import { FlowlineMetrics } from '@app/metrics';
 import { effectiveLimits } from '@app/tier-policy';
 import { AdmissionDecision, AdmissionLimits, LiveUsage, promotableRuns, RegionChoice } from './admission-rules';
 
@@ -54,12 +56,28 @@ export interface PromotedRun {
   createdAt: Date;
 }
 
-// One statement: a later batch admission is the same function over jsonb_array_elements of many arguments.
-const ADMIT = namedStatement(
-  'admit_execution',
-  `SELECT decision, admitted_region, admitted_queue, admitted_at, usage_active, usage_waiting, usage_today
-     FROM flowline_admit_execution($1::jsonb)`,
+/** Admissions that arrive while these many statements run are admitted together by the next one. */
+const ADMIT_IN_FLIGHT = 2;
+const ADMIT_BATCH_MAX = 100;
+
+// One statement (one transaction, one commit) for a batch: the function once per argument, in the array's order.
+const ADMIT_BATCH = namedStatement(
+  'admit_executions',
+  `SELECT r.decision, r.admitted_region, r.admitted_queue, r.admitted_at, r.usage_active, r.usage_waiting, r.usage_today
+     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(admission, n)
+     CROSS JOIN LATERAL flowline_admit_execution(a.admission) AS r
+    ORDER BY a.n`,
 );
+
+interface AdmitRow {
+  decision: AdmitDecision;
+  admitted_region: string | null;
+  admitted_queue: string | null;
+  admitted_at: Date | null;
+  usage_active: number | null;
+  usage_waiting: number | null;
+  usage_today: number | null;
+}
 const WITHDRAW = namedStatement('withdraw_execution', `DELETE FROM executions WHERE id = $1 AND status = 'queued'`);
 const LIVE_USAGE = `SELECT active, waiting, today FROM flowline_live_usage($1)`;
 const PROMOTE = `UPDATE executions SET status = 'queued'
@@ -78,30 +96,37 @@ export async function lockOwner(manager: EntityManager, ownerId: string): Promis
 /** Admission's SQL: the admitting statement, its undo, promotion of waiting runs, live usage. */
 @Injectable()
 export class ExecutionAdmissionRepository {
+  /** Group commit: one statement and one commit for the admissions that arrive within a round trip. */
+  private readonly admissions = new GroupCommit<AdmitArgument, AdmitOutcome>((batch) => this.admitBatch(batch), {
+    maxInFlight: ADMIT_IN_FLIGHT,
+    maxBatch: ADMIT_BATCH_MAX,
+    // A batch PostgreSQL refused was rolled back whole: each argument again alone gets its own answer.
+    retryAlone: statementWasUndone,
+    onBatch: (size) => this.metrics.batchSize.observe({ operation: 'admit' }, size),
+  });
+
   constructor(
     private readonly sql: SqlPool,
     private readonly dataSource: DataSource,
+    private readonly metrics: FlowlineMetrics,
   ) {}
 
-  async admit(argument: AdmitArgument): Promise<AdmitOutcome> {
+  /** Admits (or refuses) one run; shares its statement with the admissions arriving at the same time. */
+  admit(argument: AdmitArgument): Promise<AdmitOutcome> {
+    return this.admissions.submit(argument);
+  }
+
+  private async admitBatch(batch: AdmitArgument[]): Promise<AdmitOutcome[]> {
+    // Owner locks are taken in the statement's order and held to its commit: taken in owner order, two
+    // concurrent batches never wait for each other in a cycle. One owner's admissions keep their arrival order.
+    const order = positionsInOrderOf(batch, (argument) => argument.ownerId);
     // JSON is sent as text: pg would turn a JS array into a PostgreSQL array.
-    const row = await this.sql.one<{
-      decision: AdmitDecision;
-      admitted_region: string | null;
-      admitted_queue: string | null;
-      admitted_at: Date | null;
-      usage_active: number | null;
-      usage_waiting: number | null;
-      usage_today: number | null;
-    }>(ADMIT, [JSON.stringify({ ...argument, input: argument.input ?? null })]);
-    if (!row) throw new Error('admission returned no row');
-    return {
-      decision: row.decision,
-      region: row.admitted_region,
-      queue: row.admitted_queue,
-      createdAt: row.admitted_at,
-      usage: row.usage_active === null ? null : { active: row.usage_active, waiting: row.usage_waiting ?? 0, today: row.usage_today ?? 0 },
-    };
+    const text = JSON.stringify(order.map((i) => ({ ...batch[i], input: batch[i].input ?? null })));
+    const rows = await this.sql.rows<AdmitRow>(ADMIT_BATCH, [text]);
+    if (rows.length !== batch.length) throw new Error(`admission of ${batch.length} runs returned ${rows.length} rows`);
+    const outcomes: AdmitOutcome[] = new Array(batch.length);
+    order.forEach((i, position) => (outcomes[i] = outcomeOf(rows[position])));
+    return outcomes;
   }
 
   /** Takes back a queued run whose job could not be added: frees its slot and its daily quota. */
@@ -135,4 +160,14 @@ export class ExecutionAdmissionRepository {
     const [row] = (await manager.query(LIVE_USAGE, [ownerId])) as LiveUsage[];
     return row;
   }
+}
+
+function outcomeOf(row: AdmitRow): AdmitOutcome {
+  return {
+    decision: row.decision,
+    region: row.admitted_region,
+    queue: row.admitted_queue,
+    createdAt: row.admitted_at,
+    usage: row.usage_active === null ? null : { active: row.usage_active, waiting: row.usage_waiting ?? 0, today: row.usage_today ?? 0 },
+  };
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { namedStatement, SqlPool } from '@app/database';
+import { namedStatement, SqlPool, statementWasUndone } from '@app/database';
+import { GroupCommit, GroupCommitOptions, positionsInOrderOf } from '@app/group-commit';
+import { FlowlineMetrics } from '@app/metrics';
 import type { StepDefinition, StepResult } from '@app/engine';
 
 export interface ClaimedExecution {
@@ -44,20 +46,34 @@ export interface StaleExecution {
   requestId: string | null;
 }
 
-const CLAIM = namedStatement(
-  'claim_execution',
-  `UPDATE executions SET status = 'running', worker_id = $2, started_at = COALESCE(started_at, now()), deliveries = deliveries + 1
-    WHERE id = $1 AND status IN ('queued', 'running')
-    RETURNING id, owner_id, definition, input, deliveries, result_awaited`,
+/**
+ * Claims and finishes of the jobs a worker runs at once share statements (group commit): those that arrive
+ * while these many statements run go together in the next one. A batch PostgreSQL refused was undone whole,
+ * so each item is tried again alone and gets its own answer.
+ */
+const BATCHING: Omit<GroupCommitOptions, 'onBatch'> = { maxInFlight: 2, maxBatch: 100, retryAlone: statementWasUndone };
+
+// started_at is the row's own claim time (clock_timestamp): runs claimed together keep their order.
+const CLAIM_BATCH = namedStatement(
+  'claim_executions',
+  `UPDATE executions x
+      SET status = 'running', worker_id = c.worker_id, started_at = COALESCE(x.started_at, clock_timestamp()), deliveries = x.deliveries + 1
+     FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, worker_id text)
+    WHERE x.id = c.id AND x.status IN ('queued', 'running')
+    RETURNING x.id, x.owner_id, x.definition, x.input, x.deliveries, x.result_awaited`,
 );
 const RECORDED_STEPS = namedStatement(
   'recorded_steps',
   `SELECT step_id, status, output, started_at, duration_ms, attempts FROM execution_steps WHERE execution_id = $1 ORDER BY position`,
 );
 const RECORD_STEP = namedStatement('record_step', `SELECT flowline_record_step($1::jsonb)`);
-const FINISH = namedStatement(
-  'finish_execution',
-  `SELECT finished_owner, finished_region, finished_duration_ms, owner_tier, owner_has_waiting FROM flowline_finish_execution($1::jsonb)`,
+// The function once per argument, in the array's order, in one transaction.
+const FINISH_BATCH = namedStatement(
+  'finish_executions',
+  `SELECT r.finished_owner, r.finished_region, r.finished_duration_ms, r.owner_tier, r.owner_has_waiting
+     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(finish, n)
+     CROSS JOIN LATERAL flowline_finish_execution(a.finish) AS r
+    ORDER BY a.n`,
 );
 const FAIL_UNFINISHED = namedStatement(
   'fail_unfinished_execution',
@@ -76,6 +92,41 @@ const OWNERS_WITH_WAITING = namedStatement(
   'owners_with_waiting',
   `SELECT DISTINCT owner_id FROM executions WHERE status = 'waiting' LIMIT $1`,
 );
+
+interface ClaimRow {
+  id: string;
+  owner_id: string;
+  definition: StepDefinition[];
+  input: unknown;
+  deliveries: number;
+  result_awaited: boolean;
+}
+
+interface ClaimRequest {
+  executionId: string;
+  workerId: string;
+}
+
+interface FinishRow {
+  finished_owner: string | null;
+  finished_region: string;
+  finished_duration_ms: number;
+  owner_tier: string;
+  owner_has_waiting: boolean;
+}
+
+/** A finish as flowline_finish_execution takes it, with the owner whose lock it takes (for the lock order). */
+interface FinishRequest {
+  ownerId: string;
+  argument: {
+    id: string;
+    delivery: number;
+    status: ExecutionOutcome['status'];
+    output: unknown;
+    error: string | null;
+    lastStep: ReturnType<typeof stepArgument> | null;
+  };
+}
 
 /** The argument of flowline_record_step (sql/flowline_record_step.sql). */
 function stepArgument(executionId: string, delivery: number, { position, result }: StepRecord) {
@@ -96,18 +147,23 @@ function stepArgument(executionId: string, delivery: number, { position, result 
 /** A run's life in the worker and the reconciler. Each write is idempotent: a redelivered job never duplicates a record. */
 @Injectable()
 export class ExecutionRunRepository {
-  constructor(private readonly sql: SqlPool) {}
+  private readonly claims = new GroupCommit<ClaimRequest, ClaimRow | null>((batch) => this.claimBatch(batch), {
+    ...BATCHING,
+    onBatch: (size) => this.metrics.batchSize.observe({ operation: 'claim' }, size),
+  });
+  private readonly finishes = new GroupCommit<FinishRequest, FinishRow | null>((batch) => this.finishBatch(batch), {
+    ...BATCHING,
+    onBatch: (size) => this.metrics.batchSize.observe({ operation: 'finish' }, size),
+  });
+
+  constructor(
+    private readonly sql: SqlPool,
+    private readonly metrics: FlowlineMetrics,
+  ) {}
 
   /** queued → running (or a running one taken over after a crash); null when there is nothing to run. */
   async claim(executionId: string, workerId: string): Promise<ClaimedExecution | null> {
-    const row = await this.sql.one<{
-      id: string;
-      owner_id: string;
-      definition: StepDefinition[];
-      input: unknown;
-      deliveries: number;
-      result_awaited: boolean;
-    }>(CLAIM, [executionId, workerId]);
+    const row = await this.claims.submit({ executionId, workerId });
     if (!row) return null;
     // Only a redelivery can find steps recorded by an earlier attempt.
     const completed = row.deliveries > 1 ? await this.completedSteps(executionId) : [];
@@ -157,27 +213,22 @@ export class ExecutionRunRepository {
    * claimant; returns who and what when this call made the transition.
    */
   async finish(
-    executionId: string,
-    delivery: number,
+    execution: Pick<ClaimedExecution, 'id' | 'ownerId' | 'delivery'>,
     outcome: ExecutionOutcome,
     lastStep: StepRecord | null,
   ): Promise<FinishedExecution | null> {
-    const row = await this.sql.one<{
-      finished_owner: string | null;
-      finished_region: string;
-      finished_duration_ms: number;
-      owner_tier: string;
-      owner_has_waiting: boolean;
-    }>(FINISH, [
-      JSON.stringify({
-        id: executionId,
+    const { id, ownerId, delivery } = execution;
+    const row = await this.finishes.submit({
+      ownerId,
+      argument: {
+        id,
         delivery,
         status: outcome.status,
         output: outcome.output ?? null,
         error: outcome.error,
-        lastStep: lastStep && stepArgument(executionId, delivery, lastStep),
-      }),
-    ]);
+        lastStep: lastStep && stepArgument(id, delivery, lastStep),
+      },
+    });
     if (!row?.finished_owner) return null;
     return {
       ownerId: row.finished_owner,
@@ -186,6 +237,33 @@ export class ExecutionRunRepository {
       tier: row.owner_tier,
       ownerHasWaiting: row.owner_has_waiting,
     };
+  }
+
+  /**
+   * One UPDATE for the batch. The same execution twice in a batch (a redelivery racing its first delivery)
+   * is claimed again after it, so each claim still takes its own delivery number (the fencing token).
+   */
+  private async claimBatch(batch: ClaimRequest[]): Promise<(ClaimRow | null)[]> {
+    const firsts = new Map<string, ClaimRequest>();
+    for (const request of batch) if (!firsts.has(request.executionId)) firsts.set(request.executionId, request);
+    const text = JSON.stringify([...firsts.values()].map(({ executionId, workerId }) => ({ id: executionId, worker_id: workerId })));
+    const claimed = new Map((await this.sql.rows<ClaimRow>(CLAIM_BATCH, [text])).map((row) => [row.id, row]));
+    const results: (ClaimRow | null)[] = [];
+    for (const request of batch) {
+      if (firsts.get(request.executionId) === request) results.push(claimed.get(request.executionId) ?? null);
+      else results.push(...(await this.claimBatch([request])));
+    }
+    return results;
+  }
+
+  private async finishBatch(batch: FinishRequest[]): Promise<(FinishRow | null)[]> {
+    // Each finish takes its owner's lock until the commit: taken in owner order, batches never wait in a cycle.
+    const order = positionsInOrderOf(batch, (request) => request.ownerId);
+    const rows = await this.sql.rows<FinishRow>(FINISH_BATCH, [JSON.stringify(order.map((i) => batch[i].argument))]);
+    if (rows.length !== batch.length) throw new Error(`finishing ${batch.length} runs returned ${rows.length} rows`);
+    const results: (FinishRow | null)[] = new Array(batch.length);
+    order.forEach((i, position) => (results[i] = rows[position]));
+    return results;
   }
 
   /** For jobs BullMQ gave up on (attempts or stalls exhausted): the owner id when this call failed the run. */

@@ -48,6 +48,14 @@ export class FlowlineMetrics {
     registers: [this.registry],
   });
 
+  readonly batchSize = new Histogram({
+    name: 'flowline_group_commit_batch_size',
+    help: 'Calls that shared one statement or addBulk (group commit), by what they did',
+    labelNames: ['operation'] as const,
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers: [this.registry],
+  });
+
   readonly queueJobs = new Gauge({
     name: 'flowline_queue_jobs',
     help: 'Jobs in each region queue by state (sampled at scrape time)',

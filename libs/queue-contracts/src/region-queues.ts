@@ -1,8 +1,21 @@
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
+import { GroupCommit } from '@app/group-commit';
 import { createRedis, failFastRedisOptions } from '@app/redis';
-import { RegionJobData } from './jobs';
+import { executeJobOptions, JobName, RegionJobData } from './jobs';
 import { regionQueueName } from './queues';
+
+/** What the job of a run needs: the job id is the execution id, so adding the same run twice adds one job. */
+export interface RunToEnqueue {
+  id: string;
+  region: string;
+  priority: number;
+  requestId: string | null;
+}
+
+/** Runs whose jobs are being added while these many `addBulk` calls run per region join the next one. */
+const ADD_IN_FLIGHT = 2;
+const ADD_BATCH_MAX = 200;
 
 export interface RegionQueueSettings {
   regions: readonly string[];
@@ -18,8 +31,13 @@ export interface RegionQueueSettings {
 export class RegionQueues {
   private readonly queues = new Map<string, Queue<RegionJobData, unknown, string>>();
   private readonly connections = new Map<string, Redis>();
+  private readonly runJobAdds = new Map<string, GroupCommit<RunToEnqueue, unknown>>();
 
-  constructor(private readonly settings: RegionQueueSettings) {
+  /** `onRunJobBatch` is told how many runs each `addBulk` added. */
+  constructor(
+    private readonly settings: RegionQueueSettings,
+    onRunJobBatch?: (size: number) => void,
+  ) {
     for (const region of settings.regions) {
       const url = settings.regionRedisUrls[region];
       let connection = this.connections.get(url);
@@ -30,7 +48,24 @@ export class RegionQueues {
       const queue = new Queue<RegionJobData, unknown, string>(regionQueueName(region), { connection, prefix: settings.redisKeyPrefix });
       queue.on('error', () => undefined);
       this.queues.set(region, queue);
+      this.runJobAdds.set(
+        region,
+        new GroupCommit<RunToEnqueue, unknown>((runs) => queue.addBulk(runs.map(runJobOf)), {
+          maxInFlight: ADD_IN_FLIGHT,
+          maxBatch: ADD_BATCH_MAX,
+          // Job ids are execution ids, so adding a run again alone never duplicates its job.
+          retryAlone: () => true,
+          onBatch: onRunJobBatch,
+        }),
+      );
     }
+  }
+
+  /** Adds the run's execute job to its region's queue; runs added at the same time share one `addBulk`. */
+  async enqueueRun(run: RunToEnqueue): Promise<void> {
+    const adds = this.runJobAdds.get(run.region);
+    if (!adds) throw new Error(`No queue for region ${run.region}`);
+    await adds.submit(run);
   }
 
   get(region: string): Queue<RegionJobData, unknown, string> {
@@ -51,4 +86,12 @@ export class RegionQueues {
     await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
     await Promise.all([...this.connections.values()].map((connection) => connection.quit().catch(() => connection.disconnect())));
   }
+}
+
+function runJobOf(run: RunToEnqueue) {
+  return {
+    name: JobName.ExecuteWorkflow,
+    data: { executionId: run.id, requestId: run.requestId ?? undefined },
+    opts: executeJobOptions(run.id, run.priority),
+  };
 }

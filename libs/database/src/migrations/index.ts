@@ -7,6 +7,7 @@ import { AnalyticsCoveringIndexes1764800000000 } from './1764800000000-analytics
 import { OneRoundTripAdmission1764900000000 } from './1764900000000-one-round-trip-admission';
 import { RepairOneRoundTripAdmission1765000000000 } from './1765000000000-repair-one-round-trip-admission';
 import { ExecutionFunctionsFromFiles1765100000000 } from './1765100000000-execution-functions-from-files';
+import { AdmissionInBatches1765200000000 } from './1765200000000-admission-in-batches';
 
 /** Listed explicitly: the apps are bundled, so a file glob would find nothing. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   OneRoundTripAdmission1764900000000,
   RepairOneRoundTripAdmission1765000000000,
   ExecutionFunctionsFromFiles1765100000000,
+  AdmissionInBatches1765200000000,
 ];

@@ -17,6 +17,7 @@ const LANDED: Record<string, string> = {
   '1764900000000-one-round-trip-admission.ts': 'b440c856df1ad36215ed5a780e8a9021a97f3fe9cf9f08b0c6301012f8e6fbd5',
   '1765000000000-repair-one-round-trip-admission.ts': '70453317b9759ea2fa3c8b8e74c8f1aeb21040785568200122affea01b2b1610',
   '1765100000000-execution-functions-from-files.ts': '3f98c876b5d338d1ab0aaeccd56c7919e343dc8010db90f8337f76884842c226',
+  '1765200000000-admission-in-batches.ts': 'f4cced58c4dd917707b0507bb01280a4c65a67cc33a14ea9b043c38c14e17427',
 };
 
 /**
@@ -64,6 +65,11 @@ const SQL_FUNCTION_FILES: [string, string, string][] = [
     'flowline_record_step.sql',
     '1765100000000-execution-functions-from-files.ts',
     '2493d91edf1f66c207a16a15618b39713a424c9ef48e5c2545d1e4879934b128',
+  ],
+  [
+    'flowline_admit_execution.sql',
+    '1765200000000-admission-in-batches.ts',
+    'ce5a69a2238578fbea5b10869d71120ac8c797b2717955f420083227f5824059',
   ],
 ];
 const SQL_DIR = join(__dirname, '../../../executions/src/sql');

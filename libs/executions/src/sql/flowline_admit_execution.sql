@@ -5,6 +5,8 @@
 --  limits: {maxConcurrent, daily, queueWhenBusy, maxWaiting}, audit: {...} | null}.
 -- VOLATILE plpgsql: each statement takes a fresh snapshot, so counts read after the owner lock see the runs the
 -- previous lock holder committed. The audit row's metadata gains the run's region and status.
+-- Called once per argument of a batch in one transaction (ExecutionAdmissionRepository's group commit): the
+-- run's created_at is clock_timestamp(), not the transaction's now(), so runs admitted together keep their order.
 CREATE OR REPLACE FUNCTION flowline_admit_execution(admission jsonb,
   OUT decision text, OUT admitted_region text, OUT admitted_queue text, OUT admitted_at timestamptz,
   OUT usage_active int, OUT usage_waiting int, OUT usage_today int)
@@ -49,10 +51,11 @@ BEGIN
       RETURN;
     END IF;
   END IF;
-  INSERT INTO executions (id, owner_id, workflow_id, status, trigger, region, queue, priority, definition, input, request_id, result_awaited)
+  INSERT INTO executions (id, owner_id, workflow_id, status, trigger, region, queue, priority, definition, input, request_id,
+                          result_awaited, created_at)
   VALUES ((admission->>'id')::uuid, v_owner, (admission->>'workflowId')::uuid, decision, admission->>'trigger', admitted_region,
           admitted_queue, (admission->>'priority')::int, flow.steps, admission->'input', admission->>'requestId',
-          (admission->>'resultAwaited')::boolean)
+          (admission->>'resultAwaited')::boolean, clock_timestamp())
   RETURNING executions.created_at INTO admitted_at;
   IF jsonb_typeof(v_audit) = 'object' THEN
     INSERT INTO audit_logs (actor_id, action, target_type, target_id, outcome, ip, user_agent, request_id, metadata)
