@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdmissionModule } from '@app/admission';
 import { AppConfig, ConfigModule } from '@app/config';
@@ -34,7 +34,11 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         MetricsModule.forRoot('api'),
-        LoggerModule.forRoot({ pinoHttp: [httpLoggerOptions(config), logDestination()] }),
+        LoggerModule.forRoot({
+          pinoHttp: [httpLoggerOptions(config), logDestination()],
+          // nestjs-pino's default path ("{/*splat}") matches no request on the Fastify adapter.
+          forRoutes: [{ path: '/{*path}', method: RequestMethod.ALL }],
+        }),
         DatabaseModule.forRoot('flowline-api'),
         RedisModule,
         AdmissionModule,
@@ -47,7 +51,7 @@ export class AppModule {
         AdminModule,
         HealthModule,
         ApiMetricsModule,
-        QueueDashboardModule.forRegions(config.regions),
+        QueueDashboardModule,
         WorkflowsModule,
         RunsModule,
         ExecutionsModule,

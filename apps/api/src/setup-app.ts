@@ -1,13 +1,12 @@
 import { INestApplication } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '@app/config';
 import { FlowlineMetrics } from '@app/metrics';
-import { httpMetrics } from './metrics/http-metrics.middleware';
+import { httpMetrics } from './metrics/http-metrics.hook';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
-import { applySecurity } from './security/apply-security';
 import { createValidationPipe } from './common/validation';
+import { registerJsonBodyParser } from './security/request-body/json-body.parser';
 
 export function buildOpenApiDocument(app: INestApplication) {
   const document = new DocumentBuilder()
@@ -24,12 +23,13 @@ export function buildOpenApiDocument(app: INestApplication) {
 }
 
 /** The one place that configures the HTTP app; main.ts and the e2e tests both call it. */
-export function setupApp(app: NestExpressApplication, config: AppConfig): void {
+export function setupApp(app: NestFastifyApplication): void {
   app.useLogger(app.get(Logger));
-  app.use(httpMetrics(app.get(FlowlineMetrics)));
-  applySecurity(app, config);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', httpMetrics(app.get(FlowlineMetrics)));
+  registerJsonBodyParser(fastify);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter(app.get(FlowlineMetrics)));
+  app.useGlobalFilters(new AllExceptionsFilter(app.getHttpAdapter(), app.get(FlowlineMetrics)));
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Flowline API',

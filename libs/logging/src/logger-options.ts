@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { LoggerOptions } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import type { AppConfig } from '@app/config';
@@ -33,18 +33,16 @@ export function baseLoggerOptions(config: AppConfig, name: string): LoggerOption
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** Trusts a caller's X-Request-Id only when it looks like one; sends it back. */
-export function requestId(req: IncomingMessage, res: ServerResponse): string {
+/** Trusts a caller's X-Request-Id only when it looks like one. */
+export function requestIdOf(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
-  const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
-  res.setHeader('X-Request-Id', id);
-  return id;
+  return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
 }
 
 export function httpLoggerOptions(config: AppConfig): PinoHttpOptions {
   return {
     ...baseLoggerOptions(config, 'flowline-api'),
-    genReqId: requestId,
+    // The HTTP server names the request (`requestIdOf`) before pino-http sees it; pino-http keeps that id.
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     serializers: {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 
 /** Who sent the request an audit row is written for. */
 export interface RequestContext {
@@ -13,10 +13,17 @@ const storage = new AsyncLocalStorage<RequestContext>();
 
 export const NO_REQUEST_CONTEXT: RequestContext = { ip: null, userAgent: null, requestId: null };
 
-export function requestContextOf(request: Request & { id?: unknown }): RequestContext {
+/** A Fastify request, or the Node request middleware sees (middie copies `ip` and `id` onto it). */
+interface IdentifiedRequest {
+  ip?: string;
+  id?: unknown;
+  headers?: IncomingHttpHeaders;
+}
+
+export function requestContextOf(request: IdentifiedRequest): RequestContext {
   const userAgent = request.headers?.['user-agent'];
   return {
-    // req.ip honours TRUST_PROXY: a client cannot choose it with X-Forwarded-For unless a proxy is trusted.
+    // request.ip honours TRUST_PROXY: a client cannot choose it with X-Forwarded-For unless a proxy is trusted.
     ip: request.ip ?? null,
     userAgent: typeof userAgent === 'string' ? userAgent.slice(0, MAX_USER_AGENT) : null,
     requestId: request.id === undefined || request.id === null ? null : String(request.id),

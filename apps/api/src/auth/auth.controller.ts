@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Public } from '../security/public.decorator';
 import { LoginRequest, LoginResponse, RegisterRequest, RegisterResponse } from './auth.dto';
@@ -26,8 +26,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange email and password for a bearer token' })
   @ApiOkResponse({ type: LoginResponse })
   @ApiErrors(400, 401, 429, 503)
-  async login(@Body() body: LoginRequest, @Req() request: Request): Promise<LoginResponse> {
-    const { response } = await this.auth.login(body, request.ip ?? 'unknown');
+  async login(@Body() body: LoginRequest, @Req() request: FastifyRequest): Promise<LoginResponse> {
+    const { response } = await this.auth.login(body, request.ip);
     return response;
   }
 }

@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, HttpCode, HttpStatus, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, HttpStatus, Post, Query, RawBodyRequest, Req } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -76,7 +76,7 @@ export class BillingController {
   @ApiOkResponse({ type: WebhookReceivedResponse })
   @ApiErrors(400, 413, 429, 503)
   async webhook(
-    @Req() request: Request & { rawBody?: Buffer },
+    @Req() request: RawBodyRequest<FastifyRequest>,
     @Headers('stripe-signature') signature: string | undefined,
   ): Promise<WebhookReceivedResponse> {
     return { received: true, outcome: await this.webhooks.receive(request.rawBody, signature) };

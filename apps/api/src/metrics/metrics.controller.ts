@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AppConfig } from '@app/config';
 import { FlowlineMetrics, metricsAuthorized } from '@app/metrics';
 import { UnauthenticatedError } from '../auth/auth.errors';
@@ -27,10 +27,13 @@ export class MetricsController {
   })
   @ApiOkResponse({ description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } })
   @ApiErrors(401, 429)
-  async scrape(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ): Promise<string> {
     if (!metricsAuthorized(this.config.metricsToken, authorization)) throw new UnauthenticatedError('A valid metrics token is required');
     await this.sampler.sample();
-    response.setHeader('Content-Type', this.metrics.contentType);
-    response.send(await this.metrics.render());
+    response.type(this.metrics.contentType);
+    return this.metrics.render();
   }
 }

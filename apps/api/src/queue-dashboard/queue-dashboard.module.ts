@@ -1,52 +1,40 @@
+import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
-import { BullBoardModule } from '@bull-board/nestjs';
-import { DynamicModule, Global, Module } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bull-shared';
-import { JwtService } from '@nestjs/jwt';
-import { AppConfig } from '@app/config';
-import { RegionQueues, regionQueueName } from '@app/queue-contracts';
-import { AuditService } from '../audit/audit.service';
+import { FastifyAdapter } from '@bull-board/fastify';
+import { MiddlewareConsumer, Module, NestModule, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { RegionQueues } from '@app/queue-contracts';
 import { AuthModule } from '../auth/auth.module';
-import { AuthUsersLoader } from '../auth/auth-users.loader';
-import { adminGate } from './admin-gate';
+import { AdminGateMiddleware } from './admin-gate';
 import { QueueDashboardController } from './queue-dashboard.controller';
 
-/** Exposes the region queues under @nestjs/bullmq's tokens, which bull-board looks up. */
-@Global()
-@Module({})
-class QueueTokensModule {
-  static forRegions(regions: readonly string[]): DynamicModule {
-    const providers = regions.map((region) => ({
-      provide: getQueueToken(regionQueueName(region)),
-      inject: [RegionQueues],
-      useFactory: (queues: RegionQueues) => queues.get(region),
-    }));
-    return { module: QueueTokensModule, providers, exports: providers.map((provider) => provider.provide) };
-  }
-}
+export const DASHBOARD_ROUTE = '/admin/queues';
 
-@Module({})
-export class QueueDashboardModule {
-  static forRegions(regions: readonly string[]): DynamicModule {
-    return {
-      module: QueueDashboardModule,
-      imports: [
-        AuthModule,
-        QueueTokensModule.forRegions(regions),
-        BullBoardModule.forRootAsync({
-          imports: [AuthModule],
-          inject: [JwtService, AuthUsersLoader, AppConfig, AuditService],
-          useFactory: (jwt: JwtService, users: AuthUsersLoader, config: AppConfig, audit: AuditService) => ({
-            route: '/admin/queues',
-            adapter: ExpressAdapter,
-            middleware: adminGate(jwt, users, config, audit),
-            boardOptions: { uiConfig: { boardTitle: 'Flowline queues' } },
-          }),
-        }),
-        BullBoardModule.forFeature(...regions.map((region) => ({ name: regionQueueName(region), adapter: BullMQAdapter }))),
-      ],
-      controllers: [QueueDashboardController],
-    };
+/** bull-board for the region queues at /admin/queues, every page and API call behind the admin gate. */
+@Module({
+  imports: [AuthModule],
+  controllers: [QueueDashboardController],
+  providers: [AdminGateMiddleware],
+})
+export class QueueDashboardModule implements NestModule, OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly queues: RegionQueues,
+  ) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AdminGateMiddleware).forRoutes(DASHBOARD_ROUTE, `${DASHBOARD_ROUTE}/{*path}`);
+  }
+
+  onModuleInit(): void {
+    const board = new FastifyAdapter();
+    board.setBasePath(DASHBOARD_ROUTE);
+    createBullBoard({
+      queues: this.queues.entries().map(([, queue]) => new BullMQAdapter(queue)),
+      serverAdapter: board,
+      options: { uiConfig: { boardTitle: 'Flowline queues' } },
+    });
+    void this.adapterHost.httpAdapter.getInstance<FastifyInstance>().register(board.registerPlugin(), { prefix: DASHBOARD_ROUTE });
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '@app/errors';
 import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
@@ -10,8 +10,6 @@ import { ExecutionResponse } from '../executions/executions.dto';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunAcceptedResponse, RunAsyncRequest, RunRequest, WebhookAcceptedResponse } from './runs.dto';
 import { RunsService } from './runs.service';
-
-type RequestWithId = Request & { id?: string };
 
 @ApiTags('runs')
 @Controller()
@@ -33,7 +31,7 @@ export class RunsController {
   async runAsync(
     @CurrentUser() user: AuthUser,
     @Body() body: RunAsyncRequest,
-    @Req() request: RequestWithId,
+    @Req() request: FastifyRequest,
   ): Promise<RunAcceptedResponse> {
     const { execution, warnings } = await this.runs.start(user, body, request.id);
     return RunAcceptedResponse.from(execution, warnings);
@@ -52,8 +50,8 @@ export class RunsController {
   async run(
     @CurrentUser() user: AuthUser,
     @Body() body: RunRequest,
-    @Req() request: RequestWithId,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<ExecutionResponse | RunAcceptedResponse> {
     const { execution: accepted, warnings } = await this.runs.start(user, body, request.id, true);
     const { execution, steps } = await this.runs.waitForResult(user.id, accepted.id, body.waitMs);
@@ -77,7 +75,7 @@ export class RunsController {
     @Param('workflowId') workflowId: string,
     @Headers('x-webhook-token') token: string | undefined,
     @Body() body: unknown,
-    @Req() request: RequestWithId,
+    @Req() request: FastifyRequest,
   ): Promise<WebhookAcceptedResponse> {
     const owner = await this.workflows.findByWebhookToken(workflowId, token);
     if (!owner) throw new NotFoundError('Workflow');

@@ -1,21 +1,53 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { AppConfig } from '@app/config';
-import { answerClientErrors, noStoreForApi, securityHeaders } from './security-headers';
+import { AppError, RequestErrorCode } from '@app/errors';
+import { HTTP_STATUS_OF } from '../common/errors/error-status.table';
+import { fastifyRequestError } from '../common/errors/fastify-errors';
+import { answerClientError } from './client-errors';
+import { proxyTrust } from './proxy-trust';
+import { securityHeaders } from './security-headers';
 
 const EXPOSED_HEADERS = ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Request-Id'];
 
 /**
- * What the HTTP app needs before any route: no X-Powered-By, the proxy trust
- * that decides `request.ip`, the contract's security headers (errors
- * included, even those Node answers itself), no-store, and CORS.
+ * The Fastify options that security decides: the proxy trust behind
+ * `request.ip`, and the answers to requests refused before any hook runs
+ * (Node cannot parse them, or the router finds the URL malformed), which
+ * carry the security headers and, through the exception filter, the contract's
+ * body like every other error. Fastify sends no X-Powered-By.
  */
-export function applySecurity(app: NestExpressApplication, config: AppConfig): void {
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
-  app.use(securityHeaders());
-  answerClientErrors(app.getHttpServer());
-  app.use(noStoreForApi());
-  app.enableCors({
+export function securityServerOptions(
+  config: AppConfig,
+): Required<Pick<FastifyServerOptions, 'trustProxy' | 'clientErrorHandler' | 'frameworkErrors'>> {
+  const headers = securityHeaders();
+  return {
+    trustProxy: proxyTrust(config.trustProxy),
+    clientErrorHandler: answerClientError(),
+    // Fastify's default error handler would answer these, not the exception filter.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      headers(request, reply.raw);
+      const refusal = fastifyRequestError(error) ?? new AppError(RequestErrorCode.BadRequest, 'Malformed request');
+      const status = HTTP_STATUS_OF[refusal.code];
+      void reply
+        .header('X-Request-Id', request.id)
+        .code(status)
+        .send({ statusCode: status, error: STATUS_CODES[status], message: refusal.message, code: refusal.code });
+    },
+  };
+}
+
+/** The security headers on every answer, and CORS from the allow-list. */
+export function applySecurity(adapter: FastifyAdapter, config: AppConfig): void {
+  const headers = securityHeaders();
+  // The adapter's first request hook: before CORS answers a preflight and before Nest middleware
+  // (the queue dashboard's gate) may refuse a request. @fastify/helmet's hook would run after both.
+  adapter.setOnRequestHook((request, reply, done) => {
+    headers(request, reply.raw);
+    done();
+  });
+  adapter.enableCors({
     origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
     credentials: true,
     exposedHeaders: EXPOSED_HEADERS,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '@app/config';
 import { AuthUsersLoader } from '../auth/auth-users.loader';
@@ -14,7 +14,7 @@ const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 const apiKeyHeader = API_KEY_HEADER.toLowerCase();
 
 /** A request that names an API key is the API key strategy's to decide, whatever bearer token it also carries. */
-function bearerTokenUnlessApiKey(request: Request): string | null {
+function bearerTokenUnlessApiKey(request: Pick<IncomingMessage, 'headers'>): string | null {
   return request.headers[apiKeyHeader] === undefined ? bearerToken(request) : null;
 }
 

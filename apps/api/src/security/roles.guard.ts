@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { UserRole } from '@app/database';
 import { AuditService } from '../audit/audit.service';
 import { requestContextOf } from '../audit/request-context';
@@ -20,7 +20,7 @@ export class RolesGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, [context.getHandler(), context.getClass()]);
     if (!roles || roles.length === 0) return true;
-    const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     const user = request.user;
     if (user && roles.includes(user.role)) return true;
     if (roles.includes('admin')) await this.recordDenied(request, user);
@@ -28,8 +28,8 @@ export class RolesGuard implements CanActivate {
   }
 
   /** A refused admin call is worth knowing about; failing to record it must not turn the 403 into something else. */
-  private async recordDenied(request: Request, user: AuthUser | undefined): Promise<void> {
-    const route = (request.route as { path?: string } | undefined)?.path ?? request.path;
+  private async recordDenied(request: FastifyRequest, user: AuthUser | undefined): Promise<void> {
+    const route = request.routeOptions.url ?? request.url.split('?', 1)[0];
     await this.audit
       .record({
         actorId: user?.id ?? null,

@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
@@ -8,13 +8,13 @@ import { TiersModule } from '../tiers/tiers.module';
 import { ApiKeyStrategy } from './api-key.strategy';
 import { AuthenticationGuard } from './authentication.guard';
 import { JwtStrategy } from './jwt.strategy';
-import { JsonBodyMiddleware } from './request-body/json-body.middleware';
 import { RolesGuard } from './roles.guard';
 
 /**
- * Who may call what: passport strategies (JWT, API key), the global guards and
- * the request-body rules. Headers, CORS and proxy trust are applied to the app
- * by `applySecurity` (they need the HTTP adapter, not a module).
+ * Who may call what: passport strategies (JWT, API key) and the global guards.
+ * Headers, CORS and the body parser are applied to the app by `applySecurity`
+ * and `registerJsonBodyParser`, proxy trust by createApiApp (they need the
+ * HTTP adapter, not a module).
  */
 @Module({
   imports: [PassportModule, AuthModule, ApiKeysModule, TiersModule],
@@ -27,8 +27,4 @@ import { RolesGuard } from './roles.guard';
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
 })
-export class SecurityModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonBodyMiddleware).forRoutes('*');
-  }
-}
+export class SecurityModule {}

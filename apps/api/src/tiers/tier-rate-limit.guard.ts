@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { effectiveLimits } from '@app/tier-policy';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../common/auth-user';
 import { RateLimitError } from './tiers.errors';
 
@@ -18,7 +18,7 @@ export function requestsPerMinute(request: RateRequest, anonymousLimit: number):
 /**
  * Runs after authentication, so a user is counted by id (JWT and API key
  * alike, on every api process) and an anonymous caller by IP, which
- * honours X-Forwarded-For only when TRUST_PROXY says so (express `trust proxy`).
+ * honours X-Forwarded-For only when TRUST_PROXY says so (Fastify's `trustProxy`).
  */
 @Injectable()
 export class TierRateLimitGuard extends ThrottlerGuard {
@@ -37,10 +37,14 @@ export class TierRateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    const response = context.switchToHttp().getResponse<Response>();
-    response.setHeader('X-RateLimit-Limit', String(detail.limit));
-    response.setHeader('X-RateLimit-Remaining', '0');
-    response.setHeader('X-RateLimit-Reset', String(detail.timeToExpire));
+    context
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .headers({
+        'X-RateLimit-Limit': String(detail.limit),
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': String(detail.timeToExpire),
+      });
     throw new RateLimitError(detail.limit, detail.totalHits, detail.timeToBlockExpire);
   }
 }

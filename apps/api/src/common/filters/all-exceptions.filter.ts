@@ -1,10 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpServer, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { Request, Response } from 'express';
 import { AppError, ErrorCode, LimitErrorCode } from '@app/errors';
 import type { FlowlineMetrics } from '@app/metrics';
 import type { AuthUser } from '../auth-user';
 import { isDependencyUnavailable } from '../errors/dependency-errors';
+import { fastifyRequestError } from '../errors/fastify-errors';
 import { CODE_OF_STATUS, HTTP_STATUS_OF } from '../errors/error-status.table';
 
 interface ErrorBody {
@@ -13,6 +13,14 @@ interface ErrorBody {
   message: string;
   code: string;
   [extra: string]: unknown;
+}
+
+/** A Fastify request, or the Node request Nest middleware sees (middie copies `id` onto it). */
+interface FailedRequest {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  user?: AuthUser;
 }
 
 /**
@@ -24,19 +32,23 @@ interface ErrorBody {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly metrics?: FlowlineMetrics) {}
+  // The adapter writes the answer: a middleware's error comes with the Node response, not a Fastify reply.
+  constructor(
+    private readonly httpAdapter: HttpServer,
+    private readonly metrics?: FlowlineMetrics,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
-    const request = http.getRequest<Request & { id?: string }>();
-    const { body, headers } = this.toBody(exception, request);
+    const response: unknown = http.getResponse();
+    const request = http.getRequest<FailedRequest>();
+    const { body, headers } = this.toBody(fastifyRequestError(exception) ?? exception, request);
     // Run-limit rejections are counted by admission (which knows the region); these two are only seen here.
     if (body.code === LimitErrorCode.RequestRate || body.code === LimitErrorCode.Workflows) {
       this.metrics?.limitRejections.inc({
         code: body.code,
         region: '',
-        tier: (request as Request & { user?: AuthUser }).user?.tier ?? 'anonymous',
+        tier: request.user?.tier ?? 'anonymous',
       });
     }
 
@@ -47,21 +59,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
           err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception,
           errorId: body.errorId,
         },
-        `${request.method} ${request.originalUrl ?? request.url} failed with ${body.statusCode}`,
+        `${request.method} ${request.url} failed with ${body.statusCode}`,
       );
     }
-    if (response.headersSent) return;
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    response.status(body.statusCode).json(body);
+    if (this.httpAdapter.isHeadersSent(response)) return;
+    for (const [name, value] of Object.entries(headers)) this.httpAdapter.setHeader(response, name, value);
+    this.httpAdapter.reply(response, body, body.statusCode);
   }
 
-  private toBody(exception: unknown, request: Request): { body: ErrorBody; headers: Record<string, string> } {
-    // Express's adapter wraps body-parser errors; their own messages quote the body, so they are replaced.
-    const parserStatus = bodyParserStatus(exception instanceof HttpException ? (exception.cause ?? exception) : exception);
-    if (parserStatus === 413) return { body: this.base(413, 'PAYLOAD_TOO_LARGE', 'Request body is larger than 1 MB'), headers: {} };
-    if (parserStatus === 415)
-      return { body: this.base(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding or charset'), headers: {} };
-    if (parserStatus === 400) return { body: this.base(400, 'INVALID_JSON', 'Request body is not valid JSON'), headers: {} };
+  private toBody(exception: unknown, request: FailedRequest): { body: ErrorBody; headers: Record<string, string> } {
     if (exception instanceof AppError) {
       const headers: Record<string, string> =
         exception.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(exception.retryAfterSeconds) };
@@ -97,8 +103,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, code, ...extra };
   }
 
-  private httpMessage(payload: string | object, fallback: string, status: number, request: Request): string {
-    if (status === 404 && fallback.startsWith('Cannot ')) return `No route for ${request.method} ${request.path}`;
+  private httpMessage(payload: string | object, fallback: string, status: number, request: FailedRequest): string {
+    if (status === 404 && fallback.startsWith('Cannot ')) return `No route for ${request.method} ${(request.url ?? '').split('?', 1)[0]}`;
     if (typeof payload === 'string') return payload;
     const message = (payload as { message?: unknown }).message;
     if (Array.isArray(message)) return message.join('; ');
@@ -111,16 +117,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const details = (payload as { details: Record<string, { status?: string }> }).details;
     return { checks: Object.fromEntries(Object.entries(details).map(([name, value]) => [name, value?.status ?? 'down'])) };
   }
-}
-
-function bodyParserStatus(exception: unknown): number | null {
-  const candidate = exception as { type?: unknown; status?: unknown };
-  if (typeof candidate?.type !== 'string' || typeof candidate.status !== 'number') return null;
-  if (candidate.type === 'entity.too.large') return 413;
-  if (candidate.type === 'encoding.unsupported' || candidate.type === 'charset.unsupported') return 415;
-  if (candidate.type === 'entity.parse.failed' || candidate.type === 'request.aborted' || candidate.type === 'request.size.invalid')
-    return 400;
-  return candidate.status >= 400 && candidate.status < 500 ? 400 : null;
 }
 
 /** PostgreSQL class 22 (data exception: NUL in text, invalid encoding, out of range) comes from input, not from a bug. */
