@@ -4,6 +4,7 @@ import { sql } from '../support/database';
 import { HttpClient, HttpResult } from '../support/http-client';
 import { OwnServicesStack, startOwnServicesStack } from '../support/own-services';
 import { eventually } from '../support/polling';
+import { WORKER_EXIT_MARGIN_MS } from '../../apps/worker/src/exit-watchdog';
 import { registerUser, TestUser } from '../support/users';
 
 const QUICK = [{ id: 'quick', type: 'transform', params: { expression: '"done " & $string(input.n)' } }];
@@ -131,6 +132,29 @@ describe('faults: Redis stopped, killed and emptied (own Redis with appendonly y
     await euWorker.stop();
     expect(stack.apis.every((api) => api.process.running) && stack.workers[0].running).toBe(true);
   }, 120000);
+
+  it('a worker told to stop while Redis is down still exits, within its grace period and a margin', async () => {
+    const graceMs = 2000;
+    const worker = await stack.startWorker({ WORKER_REGION: 'eu-west-1', WORKER_SHUTDOWN_GRACE_MS: String(graceMs) });
+    await stack.redis.stopServer();
+    try {
+      const started = Date.now();
+      const code = await worker.stop('SIGTERM', 60000);
+      const tookMs = Date.now() - started;
+      // Not killed by the test's SIGKILL: it ended itself, and said why.
+      expect({ exited: !worker.running, code }).toEqual({ exited: true, code: 1 });
+      expect(tookMs).toBeLessThan(graceMs + WORKER_EXIT_MARGIN_MS + 3000);
+      expect(worker.logs).toMatch(/flowline-worker: Still stopping \d+ ms after SIGTERM .*exiting now/);
+    } finally {
+      await stack.redis.startServer();
+      await eventually(
+        () => http.get('/health/ready'),
+        (ready) => ready.status === 200,
+        20000,
+        250,
+      );
+    }
+  }, 90000);
 
   it('a queued row without a job (the api died between commit and enqueue) is enqueued by the reconciler and runs once; one whose job BullMQ gave up on is failed', async () => {
     const owner = await enterprise('orphans');

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, loadConfigFromEnvironment } from '@app/config';
+import { armExitWatchdog } from './exit-watchdog';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
@@ -10,6 +11,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  // Written straight to stderr (a pipe write is synchronous): the process exits right after it.
+  armExitWatchdog(config.worker.shutdownGraceMs, (message) => process.stderr.write(`flowline-worker: ${message}\n`));
   await app.init();
 }
 
