@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { runBaseline } from './lib/baseline.mjs';
+import { cleanupOnExit } from './lib/cleanup.mjs';
 import { acceptPhase, analyticsPhase, apiClient, rejectPhase } from './lib/phases.mjs';
 import { freePort, ROOT, spawnNode, waitForHttp } from './lib/processes.mjs';
 import { buildRows, conditionsLine, markdownTable, updateReadme, writeJson } from './lib/report.mjs';
@@ -49,31 +50,15 @@ if (unknownPhases.length > 0) {
 const runs = (phase) => settings.phases.includes(phase);
 const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
-// Cleanup: processes, database, Redis keys; once, whatever ends the run.
+// Cleanup: processes, then the database and Redis keys; once, whatever ends the run.
 const processes = new Set();
-const cleanups = [];
-let cleaning = null;
 function track(process) {
   processes.add(process);
   return process;
 }
-function cleanup() {
-  cleaning ??= (async () => {
-    await Promise.all([...processes].map((process) => process.stop(8000).catch(() => undefined)));
-    for (const step of cleanups.reverse()) await step().catch((error) => console.error(`bench cleanup: ${error.message}`));
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    console.error(`bench: ${signal}, cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-setTimeout(() => {
-  console.error(`bench: still running after ${settings.timeoutS} s; stopping`);
-  void cleanup().finally(() => process.exit(1));
-}, settings.timeoutS * 1000).unref();
+const cleanups = cleanupOnExit('bench', settings.timeoutS, () =>
+  Promise.all([...processes].map((process) => process.stop(8000).catch(() => undefined))),
+);
 
 function versionOf(command, args) {
   try {
@@ -171,10 +156,10 @@ async function main() {
   const id = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const prefix = `flbench_${id}`;
   const database = await createDatabase(settings.postgresUrl, `flowline_bench_${id}`);
-  cleanups.push(() => database.drop());
-  cleanups.push(() => deleteRedisKeys(settings.redisUrl, prefix));
+  cleanups.add(() => database.drop());
+  cleanups.add(() => deleteRedisKeys(settings.redisUrl, prefix));
   const db = await connect(database.url);
-  cleanups.push(() => db.end());
+  cleanups.add(() => db.end());
   const results = {
     startedAt,
     command: `npm run bench${process.argv.includes('--readme') ? ' -- --readme' : ''}`,
@@ -198,7 +183,7 @@ async function main() {
       concurrency: 50,
       track,
     });
-    cleanups.push(() => deleteRedisKeys(settings.redisUrl, `${prefix}_baseline`));
+    cleanups.add(() => deleteRedisKeys(settings.redisUrl, `${prefix}_baseline`));
     log(`baseline: ${results.baseline.addPerSec} adds/s, ${results.baseline.endToEndPerSec} jobs/s end to end`);
   }
 
@@ -206,7 +191,7 @@ async function main() {
   const stack = await startStack(database.url, prefix, profileDir);
   const api = apiClient(stack.apiUrl);
   const redis = new Redis(settings.redisUrl);
-  cleanups.push(async () => redis.disconnect());
+  cleanups.add(async () => redis.disconnect());
   const context = { api, db, redis, settings, stack };
 
   if (runs('accept')) {
@@ -274,6 +259,6 @@ try {
   }
   exitCode = 1;
 } finally {
-  await cleanup();
+  await cleanups.run();
 }
 process.exit(exitCode);

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cleanupOnExit } from './lib/cleanup.mjs';
 import { processCpuMs } from './lib/cpu-meter.mjs';
 import { ROOT, round, spawnNode } from './lib/processes.mjs';
 import { connect, createDatabase } from './lib/stores.mjs';
@@ -51,24 +52,7 @@ const WRITE_VARIANTS = [
 ];
 
 // Cleanup: every database made, once, whatever ends the run.
-const cleanups = [];
-let cleaning = null;
-function cleanup() {
-  cleaning ??= (async () => {
-    for (const step of cleanups.reverse()) await step().catch((error) => console.error(`writes cleanup: ${error.message}`));
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    console.error(`writes: ${signal}, cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-setTimeout(() => {
-  console.error(`writes: still running after ${settings.timeoutS} s; stopping`);
-  void cleanup().finally(() => process.exit(1));
-}, settings.timeoutS * 1000).unref();
+const cleanups = cleanupOnExit('writes', settings.timeoutS);
 
 /** A copy of `template` (which must have no connections); FILE_COPY starts every copy right after a checkpoint, alike. */
 async function cloneDatabase(template, name) {
@@ -275,7 +259,7 @@ async function walPerRun(db, batches) {
 /** One variant on its own clone of the template: warm-up, the timed runs (wall and the backend's CPU), then a WAL sample. */
 async function measureVariant(template, ids, variant, label) {
   const clone = await cloneDatabase(template, `${template.name}_${label}`);
-  cleanups.push(() => clone.drop());
+  cleanups.add(() => clone.drop());
   const db = await connect(clone.url);
   try {
     for (const index of variant.drop) await db.rows(`DROP INDEX ${index}`);
@@ -371,7 +355,7 @@ async function explainRead(db, read, ids) {
 /** Every read with all indexes, then again with each index its plan used dropped (in a transaction, rolled back). */
 async function measureReads(template, ids) {
   const clone = await cloneDatabase(template, `${template.name}_reads`);
-  cleanups.push(() => clone.drop());
+  cleanups.add(() => clone.drop());
   const db = await connect(clone.url);
   try {
     const results = [];
@@ -445,7 +429,7 @@ async function main() {
     settings.postgresUrl,
     `flowline_writes_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`,
   );
-  cleanups.push(() => template.drop());
+  cleanups.add(() => template.drop());
   await migrate(template.url);
   const db = await connect(template.url);
   machine.postgres = (await db.one('SHOW server_version')).server_version.split(' ')[0];
@@ -488,6 +472,6 @@ try {
   console.error(`writes failed: ${error instanceof Error ? error.stack : String(error)}`);
   exitCode = 1;
 } finally {
-  await cleanup();
+  await cleanups.run();
 }
 process.exit(exitCode);
