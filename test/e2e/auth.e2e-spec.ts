@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import { sql } from '../support/database';
 import { startStack, TestApi, TestStack } from '../support/test-api';
@@ -188,6 +189,26 @@ describe('auth, users and api keys (real PostgreSQL and Redis)', () => {
       const response = await api.http.post('/auth/register', { email: 'big@example.com', password: 'x'.repeat(2 * 1024 * 1024) });
       expect(response.status).toBe(413);
       expect(response.body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+    });
+
+    it('a compressed body (gzip, deflate, br) is read; over 1 MB once inflated → 413; another encoding → 415; corrupt → 400', async () => {
+      const json = (email: string) => Buffer.from(JSON.stringify({ email, password: 'long-enough-password' }));
+      const send = (raw: Buffer, encoding: string) =>
+        api.http.post('/auth/register', undefined, { raw, headers: { 'content-type': 'application/json', 'content-encoding': encoding } });
+      expect((await send(gzipSync(json('gz@example.com')), 'gzip')).status).toBe(201);
+      expect((await send(deflateSync(json('df@example.com')), 'deflate')).status).toBe(201);
+      expect((await send(brotliCompressSync(json('br@example.com')), 'br')).status).toBe(201);
+      expect((await api.http.post('/auth/login', { email: 'gz@example.com', password: 'long-enough-password' })).status).toBe(200);
+
+      // 2 MB of JSON that gzip makes about 2 KB: refused by its inflated size, and nothing is created.
+      const bomb = gzipSync(Buffer.from(`{"email":"bomb@example.com","password":"${' '.repeat(2 * 1024 * 1024)}"}`));
+      expect(bomb.length).toBeLessThan(64 * 1024);
+      const tooLarge = await send(bomb, 'gzip');
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+      expect((await send(json('other@example.com'), 'compress')).body).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      expect((await send(Buffer.from('not gzip at all'), 'gzip')).body).toMatchObject({ statusCode: 400, code: 'INVALID_JSON' });
+      expect((await api.http.post('/auth/login', { email: 'other@example.com', password: 'long-enough-password' })).status).toBe(401);
     });
 
     it('malformed JSON → 400', async () => {

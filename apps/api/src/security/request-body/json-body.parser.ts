@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, RequestErrorCode } from '@app/errors';
+import { decodedBody } from './content-encoding';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
 import { containsUnstorableText } from './json-text';
 
@@ -10,32 +11,30 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
 
 /**
  * The only body parser: JSON (application/json, application/*+json) in UTF-8,
- * at most 1 MB (Fastify answers 413 beyond), no deeper than MAX_JSON_DEPTH and
+ * at most 1 MB as sent (Fastify answers 413 beyond) and once decompressed
+ * (gzip, deflate or br), no deeper than MAX_JSON_DEPTH and
  * with only text PostgreSQL can store. Any other non-empty body is refused
  * with 415; an empty one (a cancel POST) needs no content type. Errors go to
- * the Nest exception layer, so they leave as the contract's body. The raw
- * bytes stay on `request.rawBody` for signature checks (Stripe webhooks).
+ * the Nest exception layer, so they leave as the contract's body. The JSON
+ * text's bytes (decompressed) stay on `request.rawBody` for signature checks
+ * (Stripe webhooks).
  */
 export function registerJsonBodyParser(instance: FastifyInstance): void {
   instance.removeAllContentTypeParsers();
-  instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT_BYTES }, (request, body, done) => {
-    try {
-      done(null, parseJsonBody(request, body as Buffer));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT_BYTES }, (request: FastifyRequest, body: Buffer) =>
+    parseJsonBody(request, body),
+  );
 }
 
-function parseJsonBody(request: FastifyRequest & { rawBody?: Buffer }, body: Buffer): unknown {
+async function parseJsonBody(request: FastifyRequest & { rawBody?: Buffer }, sent: Buffer): Promise<unknown> {
   const contentType = request.headers['content-type'] ?? '';
   const isJson = JSON_TYPE.test(contentType);
-  if (body.length === 0) return isJson ? {} : undefined;
+  if (sent.length === 0) return isJson ? {} : undefined;
   if (!isJson) throw new AppError(RequestErrorCode.UnsupportedMediaType, 'Request bodies must be application/json');
   const charset = CHARSET.exec(contentType)?.[1].toLowerCase();
-  const encoding = request.headers['content-encoding']?.toLowerCase() ?? 'identity';
-  if ((charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') || encoding !== 'identity')
-    throw new AppError(RequestErrorCode.UnsupportedMediaType, 'Unsupported content encoding or charset');
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    throw new AppError(RequestErrorCode.UnsupportedMediaType, 'Unsupported charset: use UTF-8');
+  const body = await decodedBody(sent, request.headers['content-encoding'], JSON_BODY_LIMIT_BYTES);
   request.rawBody = body;
   const parsed = parseObjectOrArray(body);
   if (nestedDeeperThan(parsed, MAX_JSON_DEPTH))
