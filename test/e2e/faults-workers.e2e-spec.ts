@@ -278,7 +278,9 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
       // would be delivered a third time.
       await workers[1].stop('SIGTERM');
       const user = await enterprise('same-process');
-      const workflowId = await sideEffectWorkflow(user, 6000);
+      // Long enough that the stall check (every WORKER_LOCK_MS) finds the lost lock while the first delivery still runs,
+      // also on a loaded machine (a 6 s run once finished first under CI load).
+      const workflowId = await sideEffectWorkflow(user, 10000);
       const executionId = await runAsync(user, workflowId);
       await loseLockWhileRunning(executionId);
       await eventually(
@@ -286,7 +288,7 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
         (r) => r.deliveries === 2,
         20000,
       );
-      await expectOneRecord(executionId, 6000);
+      await expectOneRecord(executionId, 10000);
       expect(workers[0].running).toBe(true);
     }, 60000);
   });
