@@ -4,6 +4,7 @@ import { AppConfig } from '@app/config';
 import { requestIdOf } from '@app/logging';
 import { AppModule } from './app.module';
 import { applySecurity, securityServerOptions } from './security/apply-security';
+import { securityHeaders } from './security/security-headers';
 import { setupApp } from './setup-app';
 
 // Node's own defaults, which the api ran with on Express; Fastify's are 72 s and no limit at all.
@@ -13,14 +14,15 @@ const REQUEST_TIMEOUT_MS = 300_000;
 const MAX_PARAM_LENGTH = 16 * 1024;
 
 function createHttpAdapter(config: AppConfig): FastifyAdapter {
+  const headers = securityHeaders();
   const adapter = new FastifyAdapter({
-    ...securityServerOptions(config),
+    ...securityServerOptions(config, headers),
     genReqId: requestIdOf,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
   });
-  applySecurity(adapter, config);
+  applySecurity(adapter, config, headers);
   // Before Nest middleware (added when Nest initialises), so answers that middleware ends carry it too.
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.raw.setHeader('X-Request-Id', request.id);

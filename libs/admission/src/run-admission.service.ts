@@ -15,7 +15,7 @@ import {
   WorkflowInactiveError,
 } from '@app/errors';
 import { AdmitArgument, AdmitOutcome, ExecutionAdmissionRepository, MAX_WAITING_RUNS } from '@app/executions';
-import { RegionQueues, regionQueueName } from '@app/queue-contracts';
+import { RegionQueues, regionQueueName, RunToEnqueue } from '@app/queue-contracts';
 import { effectiveLimits, queuePriority, TierLimits } from '@app/tier-policy';
 import { AdmissionRequest, Admitted } from './admission.types';
 import { RecentRefusals, RefusalKey } from './recent-refusals';
@@ -139,13 +139,8 @@ export class RunAdmission {
     }
   }
 
-  enqueue(execution: Pick<ExecutionEntity, 'id' | 'region' | 'priority' | 'requestId'>): Promise<void> {
-    return this.queues.enqueueRun({
-      id: execution.id,
-      region: execution.region,
-      priority: execution.priority,
-      requestId: execution.requestId ?? null,
-    });
+  enqueue(run: RunToEnqueue): Promise<void> {
+    return this.queues.enqueueRun(run);
   }
 }
 

@@ -32,16 +32,7 @@ export class CredentialsService {
         ...this.sealed(id, ownerId, secret),
       });
       const saved = await manager.save(entity);
-      await this.audit.record(
-        {
-          actorId: ownerId,
-          action: 'credential.create',
-          targetType: 'credential',
-          targetId: id,
-          metadata: { name: saved.name, type: saved.type },
-        },
-        manager,
-      );
+      await this.recordChange(manager, 'credential.create', ownerId, saved);
       return saved;
     });
   }
@@ -81,16 +72,7 @@ export class CredentialsService {
         changed.push('name');
       }
       const saved = changed.length > 0 ? await manager.save(entity) : entity;
-      await this.audit.record(
-        {
-          actorId: ownerId,
-          action: 'credential.update',
-          targetType: 'credential',
-          targetId: id,
-          metadata: { name: saved.name, type: saved.type, changed },
-        },
-        manager,
-      );
+      await this.recordChange(manager, 'credential.update', ownerId, saved, { changed });
       return saved;
     });
   }
@@ -99,16 +81,7 @@ export class CredentialsService {
     await this.dataSource.transaction(async (manager) => {
       const entity = await this.lockOwned(manager, ownerId, id);
       await manager.delete(CredentialEntity, { id, ownerId });
-      await this.audit.record(
-        {
-          actorId: ownerId,
-          action: 'credential.delete',
-          targetType: 'credential',
-          targetId: id,
-          metadata: { name: entity.name, type: entity.type },
-        },
-        manager,
-      );
+      await this.recordChange(manager, 'credential.delete', ownerId, entity);
     });
   }
 
@@ -118,6 +91,18 @@ export class CredentialsService {
     if (candidates.length === 0) return new Set();
     const rows = await this.credentials.find({ where: { ownerId, id: In(candidates) }, select: { id: true } });
     return new Set(rows.map((row) => row.id.toLowerCase()));
+  }
+
+  /** The audit row of a change, in the change's transaction: the credential's name and type, never its data. */
+  private recordChange(
+    manager: EntityManager,
+    action: 'credential.create' | 'credential.update' | 'credential.delete',
+    ownerId: string,
+    credential: CredentialEntity,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    const metadata = { name: credential.name, type: credential.type, ...extra };
+    return this.audit.record({ actorId: ownerId, action, targetType: 'credential', targetId: credential.id, metadata }, manager);
   }
 
   private sealed(id: string, ownerId: string, secret: CredentialSecret): Pick<CredentialEntity, 'keyId' | 'iv' | 'authTag' | 'ciphertext'> {

@@ -1,13 +1,12 @@
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { STATUS_CODES } from 'node:http';
 import { AppConfig } from '@app/config';
 import { AppError, RequestErrorCode } from '@app/errors';
-import { HTTP_STATUS_OF } from '../common/errors/error-status.table';
+import { errorBodyFor } from '../common/errors/error-body';
 import { fastifyRequestError } from '../common/errors/fastify-errors';
 import { answerClientError } from './client-errors';
 import { proxyTrust } from './proxy-trust';
-import { securityHeaders } from './security-headers';
+import type { SecurityHeaders } from './security-headers';
 
 const EXPOSED_HEADERS = ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Request-Id'];
 
@@ -20,8 +19,8 @@ const EXPOSED_HEADERS = ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remain
  */
 export function securityServerOptions(
   config: AppConfig,
+  headers: SecurityHeaders,
 ): Required<Pick<FastifyServerOptions, 'trustProxy' | 'clientErrorHandler' | 'frameworkErrors'>> {
-  const headers = securityHeaders();
   return {
     trustProxy: proxyTrust(config.trustProxy),
     clientErrorHandler: answerClientError(),
@@ -29,18 +28,14 @@ export function securityServerOptions(
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       headers(request, reply.raw);
       const refusal = fastifyRequestError(error) ?? new AppError(RequestErrorCode.BadRequest, 'Malformed request');
-      const status = HTTP_STATUS_OF[refusal.code];
-      void reply
-        .header('X-Request-Id', request.id)
-        .code(status)
-        .send({ statusCode: status, error: STATUS_CODES[status], message: refusal.message, code: refusal.code });
+      const body = errorBodyFor(refusal.code, refusal.message);
+      void reply.header('X-Request-Id', request.id).code(body.statusCode).send(body);
     },
   };
 }
 
 /** The security headers on every answer, and CORS from the allow-list. */
-export function applySecurity(adapter: FastifyAdapter, config: AppConfig): void {
-  const headers = securityHeaders();
+export function applySecurity(adapter: FastifyAdapter, config: AppConfig, headers: SecurityHeaders): void {
   // The adapter's first request hook: before CORS answers a preflight and before Nest middleware
   // (the queue dashboard's gate) may refuse a request. @fastify/helmet's hook would run after both.
   adapter.setOnRequestHook((request, reply, done) => {

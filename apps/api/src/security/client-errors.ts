@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ErrorCode, RequestErrorCode } from '@app/errors';
-import { HTTP_STATUS_OF } from '../common/errors/error-status.table';
+import { errorBodyFor } from '../common/errors/error-body';
 
 // What securityHeaders() sends on a non-docs route, for answers written straight to the socket.
 const RAW_SECURITY_HEADERS = [
@@ -36,8 +36,9 @@ export function answerClientError(): (error: NodeJS.ErrnoException, socket: Sock
       return;
     }
     const [code, message] = CLIENT_ERRORS[error.code ?? ''] ?? [RequestErrorCode.BadRequest, 'Malformed HTTP request'];
-    const status = HTTP_STATUS_OF[code];
-    const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message, code });
+    const answer = errorBodyFor(code, message);
+    const status = answer.statusCode;
+    const body = JSON.stringify(answer);
     const head = [
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
       ...RAW_SECURITY_HEADERS,

@@ -32,7 +32,9 @@ function helmetWith(directives: Record<string, string[]>): NodeMiddleware {
  * (authenticated JSON must not be cached by browsers or proxies). Written to
  * the Node response, whose headers Fastify merges into every answer.
  */
-export function securityHeaders(): (request: FastifyRequest, response: ServerResponse) => void {
+export type SecurityHeaders = (request: FastifyRequest, response: ServerResponse) => void;
+
+export function securityHeaders(): SecurityHeaders {
   const strict = helmetWith(strictPolicy);
   const docs = helmetWith(docsPolicy);
   // helmet only sets and removes headers, synchronously, and never fails.

@@ -1,19 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpServer, HttpStatus, Logger } from '@nestjs/common';
-import { STATUS_CODES } from 'node:http';
-import { AppError, ErrorCode, LimitErrorCode } from '@app/errors';
+import { AppError, LimitErrorCode } from '@app/errors';
 import type { FlowlineMetrics } from '@app/metrics';
 import type { AuthUser } from '../auth-user';
 import { isDependencyUnavailable } from '../errors/dependency-errors';
 import { fastifyRequestError } from '../errors/fastify-errors';
-import { CODE_OF_STATUS, HTTP_STATUS_OF } from '../errors/error-status.table';
-
-interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  code: string;
-  [extra: string]: unknown;
-}
+import { errorBody, ErrorBody, errorBodyFor } from '../errors/error-body';
+import { CODE_OF_STATUS } from '../errors/error-status.table';
 
 /** A Fastify request, or the Node request Nest middleware sees (middie copies `id` onto it). */
 interface FailedRequest {
@@ -71,36 +63,32 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof AppError) {
       const headers: Record<string, string> =
         exception.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(exception.retryAfterSeconds) };
-      return { body: { ...this.base(HTTP_STATUS_OF[exception.code], exception.code, exception.message), ...exception.details }, headers };
+      return { body: { ...errorBodyFor(exception.code, exception.message), ...exception.details }, headers };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
       if (status === HttpStatus.SERVICE_UNAVAILABLE) {
         return {
-          body: this.base(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable', this.healthDetails(payload)),
+          body: errorBody(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable', this.healthDetails(payload)),
           headers: { 'Retry-After': '5' },
         };
       }
       const message = this.httpMessage(payload, exception.message, status, request);
-      return { body: this.base(status, CODE_OF_STATUS[status] ?? 'ERROR', message), headers: {} };
+      return { body: errorBody(status, CODE_OF_STATUS[status] ?? 'ERROR', message), headers: {} };
     }
     if (isInvalidDataError(exception))
       return {
-        body: this.base(400, 'INVALID_VALUE', 'A value in the request cannot be stored (invalid characters or out of range)'),
+        body: errorBody(400, 'INVALID_VALUE', 'A value in the request cannot be stored (invalid characters or out of range)'),
         headers: {},
       };
     if (isDependencyUnavailable(exception)) {
       return {
-        body: this.base(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable; try again shortly'),
+        body: errorBody(503, 'SERVICE_UNAVAILABLE', 'A service Flowline depends on is unavailable; try again shortly'),
         headers: { 'Retry-After': '5' },
       };
     }
-    return { body: this.base(500, 'INTERNAL_ERROR', 'Internal server error'), headers: {} };
-  }
-
-  private base(status: number, code: ErrorCode | 'ERROR', message: string, extra: Record<string, unknown> = {}): ErrorBody {
-    return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, code, ...extra };
+    return { body: errorBody(500, 'INTERNAL_ERROR', 'Internal server error'), headers: {} };
   }
 
   private httpMessage(payload: string | object, fallback: string, status: number, request: FailedRequest): string {

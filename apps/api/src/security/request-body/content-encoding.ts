@@ -4,9 +4,10 @@ import { AppError, RequestErrorCode } from '@app/errors';
 
 type Decoder = (body: Buffer, options: ZlibOptions) => Promise<Buffer>;
 
+const gunzipAsync: Decoder = promisify<Buffer, ZlibOptions, Buffer>(gunzip);
 const DECODERS: Record<string, Decoder> = {
-  gzip: promisify<Buffer, ZlibOptions, Buffer>(gunzip),
-  'x-gzip': promisify<Buffer, ZlibOptions, Buffer>(gunzip),
+  gzip: gunzipAsync,
+  'x-gzip': gunzipAsync,
   deflate: promisify<Buffer, ZlibOptions, Buffer>(inflate),
   br: promisify<Buffer, ZlibOptions, Buffer>(brotliDecompress),
 };
