@@ -191,7 +191,7 @@ describe('faults: Redis stopped, killed and emptied (own Redis with appendonly y
     } finally {
       await failer.close();
     }
-    expect(await status(givenUp)).toBe('queued');
+    // No status check here: the reconciler may already have failed the row (that is what the end of this test asserts).
 
     const seen = await eventually(
       () => http.get(`/executions/${orphan}`, { token: owner.token }),
