@@ -1,5 +1,7 @@
 export type NodeEnv = 'development' | 'production' | 'test';
 export type BillingProvider = 'mock' | 'stripe';
+/** Where queues, events and counters live: Redis (at scale) or PostgreSQL alone (single-machine mode). */
+export type QueueBackend = 'redis' | 'postgres';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface EncryptionKey {
@@ -18,6 +20,8 @@ export abstract class AppConfig {
   abstract readonly migrationsRun: boolean;
   /** PostgreSQL connections per process (api or worker). */
   abstract readonly databasePoolSize: number;
+  /** `QUEUE_BACKEND`; default `redis` when `REDIS_URL` is set, else `postgres`. */
+  abstract readonly queueBackend: QueueBackend;
   abstract readonly redisUrl: string;
   /** Prefix of every Redis key this deployment writes (queues, counters). */
   abstract readonly redisKeyPrefix: string;

@@ -29,6 +29,7 @@ describe('parseConfig', () => {
       executionTimeoutMs: 300000,
       auditRetentionDays: 365,
       migrationsRun: true,
+      queueBackend: 'postgres',
     });
     expect(config.regionRedisUrls).toEqual({ 'us-east-1': 'redis://127.0.0.1:6379', 'eu-west-1': 'redis://127.0.0.1:6379' });
   });
@@ -54,6 +55,13 @@ describe('parseConfig', () => {
   it('rejects malformed region names and duplicates', () => {
     expect(problems({ ...valid, REGIONS: 'us-east-1,Mars' })[0]).toMatch(/^REGIONS: "Mars"/);
     expect(problems({ ...valid, REGIONS: 'us-east-1,us-east-1' })).toEqual(['REGIONS: lists a region twice']);
+  });
+
+  it('runs queues on Redis when REDIS_URL is set, on PostgreSQL otherwise, unless QUEUE_BACKEND says', () => {
+    expect(parseConfig({ ...valid, REDIS_URL: 'redis://cache:6379' }).queueBackend).toBe('redis');
+    expect(parseConfig({ ...valid, QUEUE_BACKEND: 'redis' })).toMatchObject({ queueBackend: 'redis', redisUrl: 'redis://127.0.0.1:6379' });
+    expect(parseConfig({ ...valid, REDIS_URL: 'redis://cache:6379', QUEUE_BACKEND: 'postgres' }).queueBackend).toBe('postgres');
+    expect(problems({ ...valid, QUEUE_BACKEND: 'kafka' })).toEqual([expect.stringMatching(/^QUEUE_BACKEND: /)]);
   });
 
   it('gives a region its own Redis with REDIS_URL_<REGION>', () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { CronExpressionParser } from 'cron-parser';
 import { parse as parseDotenv } from 'dotenv';
-import { AppConfig, EncryptionKey, LogLevel, NodeEnv } from './app-config';
+import { AppConfig, EncryptionKey, LogLevel, NodeEnv, QueueBackend } from './app-config';
 import { parseDurationSeconds } from './duration';
 import { EnvReader, RawEnv } from './env-reader';
 
@@ -50,6 +50,7 @@ export function parseConfig(env: RawEnv): AppConfig {
   const nodeEnv = reader.oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
   const port = reader.int('PORT', 3000, 1, 65535);
   const { regions, defaultRegion } = parseRegionsFrom(reader, env);
+  const queueBackend = reader.oneOf<QueueBackend>('QUEUE_BACKEND', ['redis', 'postgres'], reader.raw('REDIS_URL') ? 'redis' : 'postgres');
   const redisUrl = reader.url('REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']);
   const regionRedisUrls: Record<string, string> = {};
   for (const region of regions) {
@@ -111,6 +112,7 @@ export function parseConfig(env: RawEnv): AppConfig {
     databaseUrl: reader.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
     migrationsRun: reader.bool('MIGRATIONS_RUN', true),
     databasePoolSize: reader.int('DATABASE_POOL_SIZE', 20, 1, 500),
+    queueBackend,
     redisUrl,
     redisKeyPrefix: reader.string('REDIS_KEY_PREFIX', 'flowline'),
     regions,
