@@ -1,5 +1,6 @@
-// `npm run up`: prepares settings, PostgreSQL and Redis, then runs the api and one worker
-// per region in this terminal until Ctrl-C.
+// `npm run up`: prepares settings, PostgreSQL and the queue backend (Redis when one is configured or
+// answers on the default port, else PostgreSQL alone), then runs the api and one worker per region in
+// this terminal until Ctrl-C.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,9 @@ const DEFAULT_DATABASE_URL = process.env.FLOWLINE_DEFAULT_DATABASE_URL || 'postg
 const PG_DIR = resolve(process.env.FLOWLINE_DATA_DIR || '.data', 'postgres');
 const PG_PORT = 54329;
 const EMBEDDED_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/flowline`;
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_PROBE_TIMEOUT_MS = 5000;
+const SINGLE_MACHINE = 'single-machine mode; set REDIS_URL to use Redis';
 const HEALTH_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 35_000;
 const COLORS = [36, 35, 33, 32, 34, 31];
@@ -36,6 +40,8 @@ function redact(url) {
 }
 
 const withDatabase = (url, name) => Object.assign(new URL(url), { pathname: `/${name}` }).toString();
+/** A setting's value, blank counting as unset (as libs/config reads it). */
+const setting = (settings, name) => settings[name]?.trim() || undefined;
 
 function loadSettings(envFile) {
   if (envFile === 'none') return { ...process.env };
@@ -60,6 +66,7 @@ function loadSettings(envFile) {
   return { ...parseDotenv(readFileSync(envFile)), ...process.env };
 }
 
+/** One connection attempt, no retries; bounded even when something accepts and never answers. */
 async function redisAnswers(url) {
   const redis = new Redis(url, {
     lazyConnect: true,
@@ -69,28 +76,74 @@ async function redisAnswers(url) {
     enableOfflineQueue: false,
   });
   redis.on('error', () => {});
-  const reply = await redis
-    .connect()
-    .then(() => redis.ping())
-    .catch(() => null);
+  let timer;
+  const reply = await Promise.race([
+    redis
+      .connect()
+      .then(() => redis.ping())
+      .catch(() => null),
+    new Promise((done) => (timer = setTimeout(done, REDIS_PROBE_TIMEOUT_MS, null))),
+  ]);
+  clearTimeout(timer);
   redis.disconnect();
   return reply === 'PONG';
 }
 
-async function checkRedis(settings, regions, envFile) {
-  const urls = [['REDIS_URL', settings.REDIS_URL || 'redis://127.0.0.1:6379']];
+/** `[setting, url]` for REDIS_URL (or its default) and every region's own Redis. */
+function redisUrls(settings, regions) {
+  const urls = [['REDIS_URL', setting(settings, 'REDIS_URL') || DEFAULT_REDIS_URL]];
   for (const region of regions) {
     const name = `REDIS_URL_${region.toUpperCase().replace(/-/g, '_')}`;
-    if (settings[name]) urls.push([name, settings[name]]);
+    if (setting(settings, name)) urls.push([name, setting(settings, name)]);
   }
+  return urls;
+}
+
+async function checkRedis(urls, envFile) {
+  const where = envFile === 'none' ? 'the environment' : `${envFile} or the environment`;
   for (const [name, url] of urls) {
     if (await redisAnswers(url)) continue;
+    const alone = name === 'REDIS_URL' ? '\nTo run on PostgreSQL alone (single-machine mode), set QUEUE_BACKEND=postgres instead.' : '';
     throw new Error(`Redis is not reachable at ${redact(url)} (${name}). Flowline needs Redis >= 7. Start one with:
   apt-get install -y redis-server && redis-server --daemonize yes --port 6379 --save "" --appendonly no
 or
   docker run -d -p 6379:6379 redis:7
-or set ${name} (in ${envFile} or the environment) to a Redis that answers.`);
+or set ${name} (in ${where}) to a Redis that answers.${alone}`);
   }
+}
+
+/**
+ * The queue backend of this start, decided on every start (the .env never records it), with the rule
+ * of libs/config: QUEUE_BACKEND when set, else redis when REDIS_URL is set. With neither, one probe
+ * of the default Redis: a developer's local Redis keeps being used, a bare machine gets PostgreSQL.
+ * Returns what the children must be told and how to describe it (never with a password).
+ */
+async function chooseQueueBackend(settings, regions, envFile) {
+  const chosen = setting(settings, 'QUEUE_BACKEND');
+  if (chosen !== undefined && chosen !== 'redis' && chosen !== 'postgres') {
+    throw new Error(`QUEUE_BACKEND must be redis or postgres (or unset), got "${chosen}"`);
+  }
+  if (chosen === 'postgres') {
+    log('QUEUE_BACKEND=postgres: queues on PostgreSQL; Redis is not used');
+    return { env: { QUEUE_BACKEND: 'postgres' }, banner: 'queues on PostgreSQL (QUEUE_BACKEND=postgres)' };
+  }
+  const urls = redisUrls(settings, regions);
+  const [, redisUrl] = urls[0];
+  if (chosen === 'redis' || setting(settings, 'REDIS_URL')) {
+    await checkRedis(urls, envFile);
+    log(`queues on Redis at ${redact(redisUrl)}`);
+    return { env: { QUEUE_BACKEND: 'redis' }, banner: `queues on Redis at ${redact(redisUrl)}` };
+  }
+  if (await redisAnswers(redisUrl)) {
+    await checkRedis(urls.slice(1), envFile);
+    log(`REDIS_URL is not set and a Redis answers at ${redisUrl}: queues on Redis (set QUEUE_BACKEND=postgres to keep them in PostgreSQL)`);
+    return { env: { QUEUE_BACKEND: 'redis', REDIS_URL: redisUrl }, banner: `queues on Redis at ${redisUrl}` };
+  }
+  const ignored = urls.slice(1).map(([name]) => name);
+  if (ignored.length > 0)
+    log(`${ignored.join(', ')} set without REDIS_URL: ignored (set REDIS_URL or QUEUE_BACKEND=redis to queue on Redis)`);
+  log(`REDIS_URL is not set and no Redis answers at ${redisUrl}: queues on PostgreSQL (${SINGLE_MACHINE})`);
+  return { env: { QUEUE_BACKEND: 'postgres' }, banner: `queues on PostgreSQL (${SINGLE_MACHINE})` };
 }
 
 /** A client on the server's `postgres` maintenance database. */
@@ -239,7 +292,7 @@ async function main() {
     .split(',')
     .map((r) => r.trim())
     .filter(Boolean);
-  await checkRedis(settings, regions, envFile);
+  const queues = await chooseQueueBackend(settings, regions, envFile);
 
   let databaseUrl = settings.DATABASE_URL || DEFAULT_DATABASE_URL;
   if (!settings.DATABASE_URL && !(await postgresAnswers(databaseUrl))) {
@@ -249,7 +302,7 @@ async function main() {
   await ensureDatabase(databaseUrl);
 
   // Children get the whole merged environment explicitly, so they never re-read the env file.
-  const env = { ...settings, ENV_FILE: 'none', DATABASE_URL: databaseUrl };
+  const env = { ...settings, ...queues.env, ENV_FILE: 'none', DATABASE_URL: databaseUrl };
   const port = settings.PORT || '3000';
   startChild('api', 'dist/apps/api/main.js', env, COLORS[0]);
   await waitForHealth(port);
@@ -264,7 +317,7 @@ async function main() {
   const admin = settings.ADMIN_EMAIL
     ? `admin login: ${settings.ADMIN_EMAIL} (password: ADMIN_PASSWORD in ${envFile === 'none' ? 'your environment' : envFile})`
     : `no admin account (set ADMIN_EMAIL and ADMIN_PASSWORD in ${envFile})`;
-  log(paint(32, `Flowline is up: API http://localhost:${port}  Swagger UI http://localhost:${port}/docs  ${admin}`));
+  log(paint(32, `Flowline is up: API http://localhost:${port}  Swagger UI http://localhost:${port}/docs  ${queues.banner}  ${admin}`));
 }
 
 if (process.argv[2] === '--embedded-postgres') {
