@@ -184,7 +184,10 @@ async function main() {
     WORKER_HTTP_PORT: '9464',
   });
   // Whatever happens next, up.mjs (and the embedded PostgreSQL it keeps) must be stopped.
-  process.once('SIGTERM', () => up.child.kill('SIGTERM'));
+  process.once('SIGTERM', () => {
+    result.error = 'told to stop (SIGTERM) before the end';
+    up.child.kill('SIGTERM');
+  });
   try {
     note('waiting for the banner');
     await up.waitFor(/Flowline is up[^\n]*/, BANNER_TIMEOUT_MS);
@@ -194,7 +197,7 @@ async function main() {
     note('up; acting as a new user');
     await actAsNewUser();
   } catch (error) {
-    result.error = error.message;
+    result.error = result.error ? `${result.error}: ${error.message}` : error.message;
   } finally {
     result.phase = 'stopping';
     note('stopping up.mjs');
