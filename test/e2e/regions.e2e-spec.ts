@@ -1,52 +1,74 @@
-import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { sql } from '../support/database';
 import { HttpClient } from '../support/http-client';
 import { eventually } from '../support/polling';
 import { FlowlineProcess } from '../support/processes';
+import { queueView } from '../support/queue-view';
 import { startStack, TestStack } from '../support/test-api';
-import { TEST_REDIS_URL } from '../support/test-env';
+import { TEST_QUEUE_BACKEND, TEST_REDIS_URL } from '../support/test-env';
 import { registerUser, TestUser } from '../support/users';
 
-// Two logical databases of the local Redis stand in for two regional Redis servers.
-const US_REDIS = `${TEST_REDIS_URL}/0`;
-const EU_REDIS = `${TEST_REDIS_URL}/1`;
+// With Redis, two logical databases of the local Redis stand in for two regional Redis servers; in postgres
+// mode both regions' queues live in the deployment's database.
+const REDIS_DB = { us: 0, eu: 1 };
+const REGIONAL_REDIS = { REDIS_URL: `${TEST_REDIS_URL}/${REDIS_DB.us}`, REDIS_URL_EU_WEST_1: `${TEST_REDIS_URL}/${REDIS_DB.eu}` };
 const QUICK = [{ id: 'where', type: 'transform', params: { expression: '"done"' } }];
+const onRedis = TEST_QUEUE_BACKEND === 'redis';
 
-describe('multi-region execution (two regional Redis databases, one worker per region)', () => {
+describe(`multi-region execution (${onRedis ? 'two regional Redis databases' : 'queues in PostgreSQL'}, one worker per region)`, () => {
   let stack: TestStack;
   let http: HttpClient;
   let usWorker: FlowlineProcess;
-  let usRedis: IORedis;
-  let euRedis: IORedis;
 
-  const prefix = () => stack.env.REDIS_KEY_PREFIX as string;
   const workflow = async (owner: TestUser, extra: Record<string, unknown> = {}) =>
     (await http.post('/workflows', { name: 'wf', steps: QUICK, ...extra }, { token: owner.token })).body.id as string;
-  const jobIn = async (redis: IORedis, queueName: string, jobId: string) => {
-    const queue = new Queue(queueName, { connection: redis.duplicate(), prefix: prefix() });
+  /** The job as found in `queueName` on a region's store. */
+  const jobIn = async (store: keyof typeof REDIS_DB, queueName: string, jobId: string) => {
+    const { hostname, port } = new URL(TEST_REDIS_URL);
+    const queue = queueView(queueName, {
+      redis: { host: hostname, port: Number(port || 6379), db: REDIS_DB[store], prefix: stack.env.REDIS_KEY_PREFIX as string },
+      databaseUrl: stack.database.url,
+    });
     try {
       return await queue.getJob(jobId);
     } finally {
       await queue.close();
     }
   };
+  /** What the queue stores hold that mentions `text` (Redis keys, or queue rows in PostgreSQL). */
+  const storedMentionsOf = async (text: string): Promise<string[]> => {
+    if (!onRedis) {
+      const rows = await sql<{ mention: string }>(
+        stack.database.url,
+        `SELECT queue || ':' || id AS mention FROM bullmq.job WHERE queue LIKE $1 OR id LIKE $1 OR data::text LIKE $1
+         UNION ALL SELECT queue AS mention FROM bullmq.meta WHERE queue LIKE $1`,
+        [`%${text}%`],
+      );
+      return rows.map((row) => row.mention);
+    }
+    const found: string[] = [];
+    for (const db of Object.values(REDIS_DB)) {
+      const redis = new IORedis(`${TEST_REDIS_URL}/${db}`, { maxRetriesPerRequest: null });
+      try {
+        found.push(...(await redis.keys(`*${text}*`)));
+      } finally {
+        redis.disconnect();
+      }
+    }
+    return found;
+  };
 
   beforeAll(async () => {
-    stack = await startStack({ REDIS_URL: US_REDIS, REDIS_URL_EU_WEST_1: EU_REDIS }, { workers: [{ WORKER_REGION: 'us-east-1' }] });
+    stack = await startStack(onRedis ? REGIONAL_REDIS : {}, { workers: [{ WORKER_REGION: 'us-east-1' }] });
     usWorker = stack.workers[0];
     http = stack.api.http;
-    usRedis = new IORedis(US_REDIS, { maxRetriesPerRequest: null });
-    euRedis = new IORedis(EU_REDIS, { maxRetriesPerRequest: null });
   });
 
   afterAll(async () => {
-    usRedis?.disconnect();
-    euRedis?.disconnect();
     await stack?.close();
   });
 
-  it('isolation: with only the us worker an eu run stays queued, /regions shows it; an eu worker then completes it on the eu Redis', async () => {
+  it('isolation: with only the us worker an eu run stays queued, /regions shows it; an eu worker then completes it from the eu queue', async () => {
     const user = await registerUser(http, 'eu-fan');
     expect((await http.patch('/users/me', { preferredRegion: 'eu-west-1' }, { token: user.token })).status).toBe(200);
     const accepted = await http.post('/run/async', { workflowId: await workflow(user) }, { token: user.token });
@@ -59,10 +81,10 @@ describe('multi-region execution (two regional Redis databases, one worker per r
     });
     const executionId = accepted.body.executionId;
 
-    // The job is in the eu queue on the eu Redis, and on no queue of the us Redis.
-    expect((await jobIn(euRedis, 'eu-west-1-default', executionId))?.data).toEqual({ executionId, requestId: expect.any(String) });
-    expect(await jobIn(usRedis, 'eu-west-1-default', executionId)).toBeUndefined();
-    expect(await jobIn(usRedis, 'us-east-1-default', executionId)).toBeUndefined();
+    // The job is in the eu queue (on the eu Redis), not in the us queue (nor anywhere on the us Redis).
+    expect((await jobIn('eu', 'eu-west-1-default', executionId))?.data).toEqual({ executionId, requestId: expect.any(String) });
+    expect(await jobIn('us', 'us-east-1-default', executionId)).toBeUndefined();
+    if (onRedis) expect(await jobIn('us', 'eu-west-1-default', executionId)).toBeUndefined();
 
     const regions = await http.get('/regions', { token: user.token });
     expect(regions.status).toBe(200);
@@ -106,7 +128,7 @@ describe('multi-region execution (two regional Redis databases, one worker per r
     expect(rows.every((row) => row.queue === `${row.region}-default`)).toBe(true);
   });
 
-  it('an unknown region is 400 listing the valid ones, everywhere, and no Redis key mentions it', async () => {
+  it('an unknown region is 400 listing the valid ones, everywhere, and nothing in the queue stores mentions it', async () => {
     const user = await registerUser(http, 'mars');
     const patch = await http.patch('/users/me', { preferredRegion: 'us-east-9' }, { token: user.token });
     expect(patch.status).toBe(400);
@@ -122,7 +144,7 @@ describe('multi-region execution (two regional Redis databases, one worker per r
     const token = (await http.post('/auth/login', { email: 'admin@flowline.test', password: 'admin-password-for-tests' })).body.accessToken;
     expect((await http.patch(`/admin/users/${user.id}`, { preferredRegion: 'us-east-9' }, { token })).status).toBe(400);
 
-    for (const redis of [usRedis, euRedis]) expect(await redis.keys('*us-east-9*')).toEqual([]);
+    expect(await storedMentionsOf('us-east-9')).toEqual([]);
     const [{ n }] = await sql<{ n: number }>(stack.database.url, 'SELECT count(*)::int AS n FROM executions WHERE owner_id = $1', [
       user.id,
     ]);

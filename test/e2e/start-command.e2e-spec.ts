@@ -6,9 +6,11 @@ import { withAdminClient } from '../support/database';
 import { eventually } from '../support/polling';
 import { HttpClient } from '../support/http-client';
 import { freePort } from '../support/processes';
-import { uniqueSuffix } from '../support/test-env';
+import { TEST_QUEUE_BACKEND, uniqueSuffix } from '../support/test-env';
 
 const ROOT = join(__dirname, '..', '..');
+
+const queueBackendSetting = (): Record<string, string> => (TEST_QUEUE_BACKEND === 'postgres' ? { QUEUE_BACKEND: 'postgres' } : {});
 
 /** The README's start command after its install and build steps (which `npm run test:all` already ran). */
 class UpScript {
@@ -19,7 +21,8 @@ class UpScript {
   constructor(env: Record<string, string>) {
     this.child = spawn(process.execPath, [join(ROOT, 'scripts', 'up.mjs')], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+      // In jest's postgres project the command is told to keep queues in PostgreSQL (a Redis answers here).
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...queueBackendSetting(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));

@@ -1,9 +1,8 @@
-import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
 import { adminPatchUser } from '../support/admin';
 import { sql } from '../support/database';
 import { HttpClient, HttpResult } from '../support/http-client';
 import { eventually, sleep } from '../support/polling';
+import { queueView } from '../support/queue-view';
 import { startStack, TestApi, TestStack } from '../support/test-api';
 import { TEST_REDIS_URL } from '../support/test-env';
 import { REFUSAL_TTL_MS } from '../../libs/admission/src/recent-refusals';
@@ -228,15 +227,17 @@ describe('tier limits, enforced atomically on every path', () => {
       { workflowId: await workflow(enterprise, QUICK, { region: 'eu-west-1' }) },
       { token: enterprise.token },
     );
-    const connection = new IORedis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-    const queue = new Queue('eu-west-1-default', { connection, prefix: stack.env.REDIS_KEY_PREFIX });
+    const { hostname, port } = new URL(TEST_REDIS_URL);
+    const queue = queueView('eu-west-1-default', {
+      redis: { host: hostname, port: Number(port || 6379), prefix: stack.env.REDIS_KEY_PREFIX as string },
+      databaseUrl: stack.database.url,
+    });
     try {
       const waiting = await queue.getJobs(['prioritized', 'wait']);
       const order = waiting.sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0)).map((job) => job.id);
       expect(order).toEqual([entRun.body.executionId, freeRun.body.executionId]);
     } finally {
       await queue.close();
-      connection.disconnect();
     }
     const worker = await stack.startWorker({ WORKER_REGION: 'eu-west-1', WORKER_CONCURRENCY: '1' });
     const rows = await eventually(

@@ -4,6 +4,8 @@ import { RawEnv } from '../../libs/config/src/env-reader';
 
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The queue store of the processes the tests start: jest's `postgres` project sets it (test/support/postgres-mode.ts). */
+export const TEST_QUEUE_BACKEND: 'redis' | 'postgres' = process.env.FLOWLINE_TEST_QUEUE_BACKEND === 'postgres' ? 'postgres' : 'redis';
 /** Per checkout, so test runs of two working trees on one PostgreSQL never touch each other's databases. */
 export const CHECKOUT_ID = createHash('sha256')
   .update(resolve(__dirname, '..', '..'))
@@ -20,13 +22,13 @@ export function uniqueSuffix(): string {
   return `${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
-/** A full, valid environment; each test file gets its own database and Redis key prefix. */
+/** A full, valid environment; each test file gets its own database and key prefix; queues in the project's store. */
 export function baseTestEnv(overrides: RawEnv = {}): RawEnv {
   return {
     NODE_ENV: 'test',
     ENV_FILE: 'none',
     LOG_LEVEL: 'silent',
-    REDIS_URL: TEST_REDIS_URL,
+    ...(TEST_QUEUE_BACKEND === 'postgres' ? { QUEUE_BACKEND: 'postgres' } : { REDIS_URL: TEST_REDIS_URL }),
     REDIS_KEY_PREFIX: `fltest_${uniqueSuffix()}`,
     REGIONS: 'us-east-1,eu-west-1',
     DEFAULT_REGION: 'us-east-1',

@@ -5,7 +5,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { MetricsModule } from '@app/metrics';
 import { DatabaseModule } from '@app/database';
 import { httpLoggerOptions, logDestination } from '@app/logging';
-import { RedisModule } from '@app/redis';
+import { QueueBackendModule } from '@app/queue-backend';
 import { AdminModule } from './admin/admin.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -40,7 +40,7 @@ export class AppModule {
           forRoutes: [{ path: '/{*path}', method: RequestMethod.ALL }],
         }),
         DatabaseModule.forRoot('flowline-api'),
-        RedisModule,
+        QueueBackendModule.forRoot('flowline-api-queues'),
         AdmissionModule,
         TiersModule,
         SecurityModule,

@@ -1,11 +1,13 @@
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@app/config';
 import { ExecutionMaintenanceRepository } from '@app/executions';
+import { openQueueConnections } from '@app/queue-backend';
 import { RegionQueues, regionQueueName } from '@app/queue-contracts';
 
 /** Queue and region status for operators: what /regions shows, plus executions by status. */
 export async function printStatus(config: AppConfig, dataSource: DataSource): Promise<void> {
-  const queues = new RegionQueues(config);
+  const connections = openQueueConnections(config, 'flowline-cli');
+  const queues = new RegionQueues(config, connections);
   try {
     console.log('region        queue                 default  workers  waiting  active  failed');
     for (const region of config.regions) {
@@ -23,5 +25,6 @@ export async function printStatus(config: AppConfig, dataSource: DataSource): Pr
     console.log(`executions: ${rows.map((row) => `${row.status} ${row.n}`).join(', ') || 'none'}`);
   } finally {
     await queues.close();
+    await connections.close();
   }
 }

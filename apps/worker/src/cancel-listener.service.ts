@@ -1,26 +1,17 @@
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
-import { AppConfig } from '@app/config';
-import { cancelChannel } from '@app/queue-contracts';
-import { createRedis, workerRedisOptions } from '@app/redis';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EventBus, EventChannel } from '@app/queue-backend';
 
-/** Aborts the in-flight execution that the api cancelled (pub/sub on the main Redis). */
+/** Aborts the in-flight execution that the api cancelled (its cancel event). */
 @Injectable()
-export class CancelListener implements OnModuleInit, OnApplicationShutdown {
-  private subscriber?: Redis;
+export class CancelListener implements OnModuleInit {
   private readonly running = new Map<string, AbortController>();
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly events: EventBus) {}
 
+  // The subscription ends with the event bus at application shutdown: runs finishing within the shutdown
+  // grace period (beforeApplicationShutdown) can still be cancelled.
   async onModuleInit(): Promise<void> {
-    this.subscriber = createRedis(this.config.redisUrl, workerRedisOptions());
-    this.subscriber.on('message', (_channel: string, executionId: string) => this.running.get(executionId)?.abort());
-    await this.subscriber.subscribe(cancelChannel(this.config.redisKeyPrefix)).catch(() => undefined);
-  }
-
-  // Not on module destroy: runs finishing within the shutdown grace period (beforeApplicationShutdown) can still be cancelled.
-  onApplicationShutdown(): void {
-    this.subscriber?.disconnect();
+    await this.events.subscribe(EventChannel.CancelExecution, (executionId) => this.running.get(executionId)?.abort());
   }
 
   track(executionId: string): AbortController {

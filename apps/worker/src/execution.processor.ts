@@ -1,12 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Injectable, Logger } from '@nestjs/common';
 import { WaitingRunsPromoter } from '@app/admission';
 import { AppConfig } from '@app/config';
 import { FlowlineMetrics } from '@app/metrics';
 import { runWorkflow, StepResult } from '@app/engine';
 import { ClaimedExecution, ExecutionRunRepository, StepRecord } from '@app/executions';
-import { executionFinishedChannel, ExecuteWorkflowJob } from '@app/queue-contracts';
-import { MAIN_REDIS } from '@app/redis';
+import { EventBus, EventChannel } from '@app/queue-backend';
+import { ExecuteWorkflowJob, ExecutionFinishedEvent } from '@app/queue-contracts';
 import { CancelListener } from './cancel-listener.service';
 import { CredentialResolver } from './credential-resolver';
 
@@ -25,7 +24,7 @@ export class ExecutionProcessor {
     private readonly cancels: CancelListener,
     private readonly credentials: CredentialResolver,
     private readonly promoter: WaitingRunsPromoter,
-    @Inject(MAIN_REDIS) private readonly redis: Redis,
+    private readonly events: EventBus,
     private readonly config: AppConfig,
     private readonly metrics: FlowlineMetrics,
   ) {}
@@ -105,8 +104,7 @@ export class ExecutionProcessor {
   }
 
   private async publishFinished(executionId: string, status: string): Promise<void> {
-    await this.redis
-      .publish(executionFinishedChannel(this.config.redisKeyPrefix), JSON.stringify({ executionId, status }))
-      .catch(() => undefined);
+    const event: ExecutionFinishedEvent = { executionId, status };
+    await this.events.publish(EventChannel.ExecutionFinished, JSON.stringify(event)).catch(() => undefined);
   }
 }

@@ -3,14 +3,14 @@ import { ClassProvider, DynamicModule, Provider, Type } from '@nestjs/common';
 import { WorkerOptions } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { MAINTENANCE_QUEUE } from '@app/queue-contracts';
-import { createRedis, workerRedisOptions } from '@app/redis';
+import { QueueConnections } from '@app/queue-backend';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { RegionConsumer } from './region-consumer';
 import { RegionProcessor } from './region.processor';
 
-/** BullModule shared configurations: the Redis each consumer's Worker connects to. */
-const REGION_WORKER_REDIS = 'region-worker-redis';
-const MAINTENANCE_WORKER_REDIS = 'maintenance-worker-redis';
+/** BullModule shared configurations: the queue store each consumer's Worker connects to. */
+const REGION_WORKER_STORE = 'region-worker-store';
+const MAINTENANCE_WORKER_STORE = 'maintenance-worker-store';
 
 /** The connection comes from the shared configuration the processor names. */
 type ConsumerWorkerOptions = Omit<WorkerOptions, 'connection'>;
@@ -45,17 +45,17 @@ export function queueConsumers(config: AppConfig): { imports: DynamicModule[]; p
   };
   return {
     imports: [
-      BullModule.forRootAsync(REGION_WORKER_REDIS, {
-        inject: [AppConfig],
-        useFactory: (settings: AppConfig) => ({
-          connection: createRedis(settings.regionRedisUrls[consumer.region], workerRedisOptions()),
+      BullModule.forRootAsync(REGION_WORKER_STORE, {
+        inject: [AppConfig, QueueConnections],
+        useFactory: (settings: AppConfig, connections: QueueConnections) => ({
+          connection: connections.region(consumer.region, 'consumer'),
           prefix: settings.redisKeyPrefix,
         }),
       }),
-      BullModule.forRootAsync(MAINTENANCE_WORKER_REDIS, {
-        inject: [AppConfig],
-        useFactory: (settings: AppConfig) => ({
-          connection: createRedis(settings.redisUrl, workerRedisOptions()),
+      BullModule.forRootAsync(MAINTENANCE_WORKER_STORE, {
+        inject: [AppConfig, QueueConnections],
+        useFactory: (settings: AppConfig, connections: QueueConnections) => ({
+          connection: connections.main('consumer'),
           prefix: settings.redisKeyPrefix,
         }),
       }),
@@ -66,10 +66,10 @@ export function queueConsumers(config: AppConfig): { imports: DynamicModule[]; p
     ],
     providers: [
       { provide: RegionConsumer, useValue: consumer },
-      processorFor(RegionProcessor, { name: consumer.queueName, configKey: REGION_WORKER_REDIS }, region),
+      processorFor(RegionProcessor, { name: consumer.queueName, configKey: REGION_WORKER_STORE }, region),
       processorFor(
         MaintenanceProcessor,
-        { name: MAINTENANCE_QUEUE, configKey: MAINTENANCE_WORKER_REDIS },
+        { name: MAINTENANCE_QUEUE, configKey: MAINTENANCE_WORKER_STORE },
         { autorun: false, concurrency: 1 },
       ),
     ],

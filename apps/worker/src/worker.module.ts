@@ -6,7 +6,7 @@ import { EnvelopeCipher } from '@app/crypto';
 import { MetricsModule } from '@app/metrics';
 import { DatabaseModule } from '@app/database';
 import { baseLoggerOptions, logDestination } from '@app/logging';
-import { RedisModule } from '@app/redis';
+import { QueueBackendModule } from '@app/queue-backend';
 import { CancelListener } from './cancel-listener.service';
 import { CredentialResolver } from './credential-resolver';
 import { ExecutionProcessor } from './execution.processor';
@@ -28,7 +28,7 @@ export class WorkerModule {
         MetricsModule.forRoot('worker'),
         LoggerModule.forRoot({ pinoHttp: [baseLoggerOptions(config, 'flowline-worker'), logDestination()] }),
         DatabaseModule.forRoot('flowline-worker'),
-        RedisModule,
+        QueueBackendModule.forRoot('flowline-worker-queues'),
         AdmissionModule,
         ...consumers.imports,
       ],

@@ -2,6 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { ExecutionsModule } from '@app/executions';
 import { FlowlineMetrics } from '@app/metrics';
+import { QueueConnections } from '@app/queue-backend';
 import { RegionQueues } from '@app/queue-contracts';
 import { RunAdmission } from './run-admission.service';
 import { WaitingRunsPromoter } from './waiting-runs.promoter';
@@ -13,9 +14,9 @@ import { WorkerPresence } from './worker-presence.service';
   providers: [
     {
       provide: RegionQueues,
-      inject: [AppConfig, FlowlineMetrics],
-      useFactory: (config: AppConfig, metrics: FlowlineMetrics) =>
-        new RegionQueues(config, (size) => metrics.batchSize.observe({ operation: 'job_add' }, size)),
+      inject: [AppConfig, QueueConnections, FlowlineMetrics],
+      useFactory: (config: AppConfig, connections: QueueConnections, metrics: FlowlineMetrics) =>
+        new RegionQueues(config, connections, (size) => metrics.batchSize.observe({ operation: 'job_add' }, size)),
     },
     RunAdmission,
     WaitingRunsPromoter,

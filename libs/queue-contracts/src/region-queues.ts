@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
 import { GroupCommit } from '@app/group-commit';
-import { createRedis, failFastRedisOptions } from '@app/redis';
+import type { QueueConnections } from '@app/queue-backend';
 import { executeJobOptions, JobName, RegionJobData } from './jobs';
 import { regionQueueName } from './queues';
 
@@ -19,33 +18,24 @@ const ADD_BATCH_MAX = 200;
 
 export interface RegionQueueSettings {
   regions: readonly string[];
-  regionRedisUrls: Readonly<Record<string, string>>;
   redisKeyPrefix: string;
 }
 
 /**
- * One producer Queue per region, each on its region's Redis. Regions that
- * share a Redis URL share one connection. Fail-fast connections: an enqueue
- * while Redis is down errors at once (the caller answers 503).
+ * One producer Queue per region, on its region's store (producer connections: an enqueue while the store
+ * is down errors at once, and the caller answers 503).
  */
 export class RegionQueues {
   private readonly queues = new Map<string, Queue<RegionJobData, unknown, string>>();
-  private readonly connections = new Map<string, Redis>();
   private readonly runJobAdds = new Map<string, GroupCommit<RunToEnqueue, unknown>>();
 
   /** `onRunJobBatch` is told how many runs each `addBulk` added. */
-  constructor(
-    private readonly settings: RegionQueueSettings,
-    onRunJobBatch?: (size: number) => void,
-  ) {
+  constructor(settings: RegionQueueSettings, connections: QueueConnections, onRunJobBatch?: (size: number) => void) {
     for (const region of settings.regions) {
-      const url = settings.regionRedisUrls[region];
-      let connection = this.connections.get(url);
-      if (!connection) {
-        connection = createRedis(url, failFastRedisOptions());
-        this.connections.set(url, connection);
-      }
-      const queue = new Queue<RegionJobData, unknown, string>(regionQueueName(region), { connection, prefix: settings.redisKeyPrefix });
+      const queue = new Queue<RegionJobData, unknown, string>(regionQueueName(region), {
+        connection: connections.region(region, 'producer'),
+        prefix: settings.redisKeyPrefix,
+      });
       queue.on('error', () => undefined);
       this.queues.set(region, queue);
       this.runJobAdds.set(
@@ -78,13 +68,9 @@ export class RegionQueues {
     return [...this.queues.entries()];
   }
 
-  connectionFor(region: string): Redis {
-    return this.connections.get(this.settings.regionRedisUrls[region]) as Redis;
-  }
-
+  /** The connections stay open: they belong to QueueConnections. */
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
-    await Promise.all([...this.connections.values()].map((connection) => connection.quit().catch(() => connection.disconnect())));
   }
 }
 

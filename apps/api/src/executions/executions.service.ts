@@ -1,12 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Injectable, Logger } from '@nestjs/common';
 import { WaitingRunsPromoter } from '@app/admission';
-import { AppConfig } from '@app/config';
 import { ExecutionEntity, ExecutionStepEntity } from '@app/database';
 import { AppError, NotFoundError, RunErrorCode } from '@app/errors';
 import { ExecutionReadRepository } from '@app/executions';
-import { cancelChannel, RegionQueues } from '@app/queue-contracts';
-import { MAIN_REDIS } from '@app/redis';
+import { EventBus, EventChannel } from '@app/queue-backend';
+import { RegionQueues } from '@app/queue-contracts';
 import type { Limit } from '@app/tier-policy';
 import { ExecutionListQuery } from './executions.dto';
 
@@ -18,8 +16,7 @@ export class ExecutionsService {
     private readonly executions: ExecutionReadRepository,
     private readonly queues: RegionQueues,
     private readonly promoter: WaitingRunsPromoter,
-    @Inject(MAIN_REDIS) private readonly redis: Redis,
-    private readonly config: AppConfig,
+    private readonly events: EventBus,
   ) {}
 
   list(ownerId: string, query: ExecutionListQuery, retentionDays: Limit): Promise<[ExecutionEntity[], number]> {
@@ -39,7 +36,7 @@ export class ExecutionsService {
 
   /**
    * waiting/queued: cancelled at once and taken off the queue. running: marked
-   * cancelled here; the worker is told over pub/sub, aborts the step in
+   * cancelled here; the worker is told by a cancel event, aborts the step in
    * flight and runs no further step. Final: 409.
    */
   async cancel(ownerId: string, id: string): Promise<ExecutionEntity> {
@@ -55,8 +52,8 @@ export class ExecutionsService {
         .catch(() => undefined);
     }
     if (cancelled.previousStatus === 'running') {
-      await this.redis
-        .publish(cancelChannel(this.config.redisKeyPrefix), id)
+      await this.events
+        .publish(EventChannel.CancelExecution, id)
         .catch((error: Error) => this.logger.warn(`Cancel signal not sent for ${id}: ${error.message}`));
     }
     if (cancelled.previousStatus !== 'waiting') await this.promoter.promote(ownerId).catch(() => undefined);

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Public } from '../security/public.decorator';
-import { RedisHealthIndicator } from './redis.health';
+import { QueueStoreHealthIndicator } from './queue-store.health';
 
 @ApiTags('health')
 @Public()
@@ -12,7 +12,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
-    private readonly redis: RedisHealthIndicator,
+    private readonly queueStore: QueueStoreHealthIndicator,
   ) {}
 
   @Get()
@@ -25,9 +25,9 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer' })
+  @ApiOperation({ summary: 'Readiness: PostgreSQL answers, and the queue store of the mode (Redis, or PostgreSQL in single-machine mode)' })
   @ApiErrors(429, 503)
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 1500 }), () => this.redis.isHealthy('redis')]);
+    return this.health.check([() => this.database.pingCheck('database', { timeout: 1500 }), () => this.queueStore.isHealthy()]);
   }
 }

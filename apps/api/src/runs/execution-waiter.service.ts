@@ -1,24 +1,20 @@
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
-import { AppConfig } from '@app/config';
-import { executionFinishedChannel, ExecutionFinishedEvent } from '@app/queue-contracts';
-import { createRedis, workerRedisOptions } from '@app/redis';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EventBus, EventChannel } from '@app/queue-backend';
+import { ExecutionFinishedEvent } from '@app/queue-contracts';
 
 /**
- * Lets POST /run wait for a result without polling: workers publish
- * "execution finished" on the main Redis; one subscription per api process
- * wakes the waiting requests.
+ * Lets POST /run wait for a result without polling: workers publish "execution finished"; one
+ * subscription per api process wakes the waiting requests. It ends with the event bus at application
+ * shutdown, after the HTTP server has drained, so requests waiting for a result still get it.
  */
 @Injectable()
-export class ExecutionWaiter implements OnModuleInit, OnApplicationShutdown {
-  private subscriber?: Redis;
+export class ExecutionWaiter implements OnModuleInit {
   private readonly waiters = new Map<string, Set<() => void>>();
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly events: EventBus) {}
 
   async onModuleInit(): Promise<void> {
-    this.subscriber = createRedis(this.config.redisUrl, workerRedisOptions());
-    this.subscriber.on('message', (_channel: string, message: string) => {
+    await this.events.subscribe(EventChannel.ExecutionFinished, (message) => {
       try {
         const event = JSON.parse(message) as ExecutionFinishedEvent;
         this.waiters.get(event.executionId)?.forEach((wake) => wake());
@@ -26,12 +22,6 @@ export class ExecutionWaiter implements OnModuleInit, OnApplicationShutdown {
         // not ours
       }
     });
-    await this.subscriber.subscribe(executionFinishedChannel(this.config.redisKeyPrefix)).catch(() => undefined);
-  }
-
-  /** After the HTTP server has drained, so requests waiting for a result still get it. */
-  onApplicationShutdown(): void {
-    this.subscriber?.disconnect();
   }
 
   /** Resolves when the execution's finished event arrives or after `ms`; the caller then reads the row. */

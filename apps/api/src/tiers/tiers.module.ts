@@ -1,25 +1,24 @@
 import { ExecutionContext, Global, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import Redis from 'ioredis';
 import { AppConfig } from '@app/config';
-import { MAIN_REDIS } from '@app/redis';
-import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { WindowCounters } from '@app/queue-backend';
 import { RATE_WINDOW_MS, requestsPerMinute } from './tier-rate-limit.guard';
 import { TiersService } from './tiers.service';
+import { WindowThrottlerStorage } from './window-throttler.storage';
 
 /**
  * The tiers as the api applies them: a caller's effective limits, the plan
- * catalogue billing shows, the per-tier request rate (throttler counters in
- * Redis, shared by every api process) and the limit errors. Global: every
+ * catalogue billing shows, the per-tier request rate (throttler counters
+ * shared by every api process) and the limit errors. Global: every
  * domain asks it.
  */
 @Global()
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig, MAIN_REDIS],
-      useFactory: (config: AppConfig, redis: Redis) => ({
-        storage: new RedisThrottlerStorage(redis, config),
+      inject: [AppConfig, WindowCounters],
+      useFactory: (config: AppConfig, counters: WindowCounters) => ({
+        storage: new WindowThrottlerStorage(counters),
         throttlers: [
           {
             name: 'default',

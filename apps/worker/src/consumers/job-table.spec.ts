@@ -2,8 +2,8 @@ import { JobName } from '@app/queue-contracts';
 import { regionJobHandlers } from '../region-job.handlers';
 import { checkJobTable, dispatchJob, isNameOf } from './job-table';
 
-// queue-contracts' producer side pulls in @app/redis and with it Nest (ESM, which jest cannot require).
-jest.mock('@app/redis', () => ({}));
+// queue-contracts' producer side pulls in @app/queue-backend and with it Nest (ESM, which jest cannot require).
+jest.mock('@app/queue-backend', () => ({}));
 
 describe('job handler tables', () => {
   const executions = { process: jest.fn(async () => undefined) };

@@ -2,30 +2,32 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { MAINTENANCE_QUEUE, MaintenanceJob } from '@app/queue-contracts';
-import { createRedis, failFastRedisOptions } from '@app/redis';
+import { QueueConnections } from '@app/queue-backend';
 
 const KEEP = { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } };
 
 /**
  * Every worker upserts the maintenance job schedulers (idempotently); they produce one job per tick, and
  * MaintenanceProcessor consumes them at concurrency 1, so each task runs once at a time across the fleet.
- * A fail-fast connection: a Redis down at boot is warned about, not waited for.
+ * A producer connection: a store down at boot is warned about, not waited for.
  */
 @Injectable()
 export class MaintenanceScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Maintenance');
   private queue?: Queue;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly connections: QueueConnections,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const connection = createRedis(this.config.redisUrl, failFastRedisOptions());
-    this.queue = new Queue(MAINTENANCE_QUEUE, { connection, prefix: this.config.redisKeyPrefix });
+    this.queue = new Queue(MAINTENANCE_QUEUE, { connection: this.connections.main('producer'), prefix: this.config.redisKeyPrefix });
     this.queue.on('error', () => undefined);
     await this.schedule();
-    // After every reconnect: a Redis that came back without its data (no persistence, a failover) has lost the
-    // scheduler, and the reconciler is what rescues the runs whose jobs were lost with it.
-    connection.on('ready', () => void this.schedule());
+    // A store that came back without its data (Redis without persistence, a failover) has lost the scheduler,
+    // and the reconciler is what rescues the runs whose jobs were lost with it.
+    this.connections.onMainReconnect(() => void this.schedule());
   }
 
   private async schedule(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
+import { WindowCounters } from '@app/queue-backend';
 import { RetentionPurger, RetentionReport } from '@app/retention';
 
 /** The scheduled side of the purge; `npm run cli -- purge` runs the same RetentionPurger. */
@@ -9,7 +10,11 @@ export class RetentionService {
   private readonly logger = new Logger('Retention');
   private readonly purger: RetentionPurger;
 
-  constructor(dataSource: DataSource, config: AppConfig) {
+  constructor(
+    dataSource: DataSource,
+    config: AppConfig,
+    private readonly counters: WindowCounters,
+  ) {
     this.purger = new RetentionPurger(dataSource, { batchSize: config.retentionBatchSize, batchPauseMs: config.retentionBatchPauseMs });
   }
 
@@ -19,6 +24,8 @@ export class RetentionService {
     });
     if (report.skipped) this.logger.log(`Retention purge skipped: ${report.skipped}`);
     else this.logger.log(report, 'retention purge');
+    // Rate and login counters whose window ended (single-machine mode keeps them as rows).
+    await this.counters.purgeExpired().catch((error: Error) => this.logger.warn(`Expired counters not purged: ${error.message}`));
     return report;
   }
 }

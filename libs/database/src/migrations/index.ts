@@ -8,6 +8,7 @@ import { OneRoundTripAdmission1764900000000 } from './1764900000000-one-round-tr
 import { RepairOneRoundTripAdmission1765000000000 } from './1765000000000-repair-one-round-trip-admission';
 import { ExecutionFunctionsFromFiles1765100000000 } from './1765100000000-execution-functions-from-files';
 import { AdmissionInBatches1765200000000 } from './1765200000000-admission-in-batches';
+import { QueueStoreInPostgres1765300000000 } from './1765300000000-queue-store-in-postgres';
 
 /** Listed explicitly: the apps are bundled, so a file glob would find nothing. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   RepairOneRoundTripAdmission1765000000000,
   ExecutionFunctionsFromFiles1765100000000,
   AdmissionInBatches1765200000000,
+  QueueStoreInPostgres1765300000000,
 ];

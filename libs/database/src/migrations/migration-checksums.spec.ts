@@ -18,6 +18,7 @@ const LANDED: Record<string, string> = {
   '1765000000000-repair-one-round-trip-admission.ts': '70453317b9759ea2fa3c8b8e74c8f1aeb21040785568200122affea01b2b1610',
   '1765100000000-execution-functions-from-files.ts': '3f98c876b5d338d1ab0aaeccd56c7919e343dc8010db90f8337f76884842c226',
   '1765200000000-admission-in-batches.ts': 'f4cced58c4dd917707b0507bb01280a4c65a67cc33a14ea9b043c38c14e17427',
+  '1765300000000-queue-store-in-postgres.ts': '9eb49a059452125e9191f8906df56214d911b5e381ab0fa65ff84a1bcce2cfc3',
 };
 
 /**

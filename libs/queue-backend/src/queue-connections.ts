@@ -1,0 +1,42 @@
+import type { ConnectionOptions } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import type { QueueBackend } from '@app/config';
+import type { EventBus } from './event-bus';
+import type { WindowCounters } from './window-counters';
+
+/** Who uses a queue connection: producers fail fast while the store is away; consumers wait for it. */
+export type QueueRole = 'producer' | 'consumer';
+
+/**
+ * Where this deployment's BullMQ queues live (Redis, or PostgreSQL in single-machine mode). Queues and
+ * workers take their `connection` from here and nowhere else; the same queue names, job ids and options
+ * work on both.
+ */
+export abstract class QueueConnections {
+  abstract readonly backend: QueueBackend;
+  /** The readiness check's key for the queue store: `redis`, or `queues` when PostgreSQL holds them. */
+  abstract readonly healthKey: string;
+
+  /** The connection of a region's queue (each region may have its own Redis). */
+  abstract region(region: string, role: QueueRole): ConnectionOptions;
+
+  /** The connection of the maintenance queue (the main store). */
+  abstract main(role: QueueRole): ConnectionOptions;
+
+  /**
+   * Calls `listener` each time the main store is connected again. A Redis that restarted without its data
+   * lost the job schedulers; PostgreSQL keeps them, so there it is never called.
+   */
+  abstract onMainReconnect(listener: () => void): void;
+
+  /** The stores that do not answer now, by name (`main` or a region); empty when all do. */
+  abstract unreachable(): Promise<string[]>;
+
+  /** Events between processes, on the same store. */
+  abstract createEventBus(): EventBus;
+
+  /** Rate-limit and login counters, on the same store (`database`: the deployment's, for PostgreSQL's table). */
+  abstract createWindowCounters(database: DataSource): WindowCounters;
+
+  abstract close(): Promise<void>;
+}

@@ -1,2 +1,0 @@
-export * from './redis-connection';
-export * from './redis.module';
