@@ -17,7 +17,8 @@ import { NODE_FLAGS } from './node-flags.mjs';
 const DEFAULT_DATABASE_URL = process.env.FLOWLINE_DEFAULT_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/flowline';
 // FLOWLINE_DATA_DIR is undocumented too: tests keep the embedded server's files in a temp folder.
 const PG_DIR = resolve(process.env.FLOWLINE_DATA_DIR || '.data', 'postgres');
-const PG_PORT = 54329;
+// FLOWLINE_EMBEDDED_PG_PORT is undocumented as well: two tests starting embedded servers at once need two ports.
+const PG_PORT = Number(process.env.FLOWLINE_EMBEDDED_PG_PORT || 54329);
 const EMBEDDED_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/flowline`;
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const REDIS_PROBE_TIMEOUT_MS = 5000;
