@@ -19,6 +19,8 @@ const BOTH_MODES = [
   'billing',
   'security-headers',
   'access-control',
+  'auth',
+  'operations',
   'faults-postgres',
   'faults-admission',
 ];

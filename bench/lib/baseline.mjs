@@ -1,7 +1,6 @@
-import { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { baselineQueues } from './baseline-queues.mjs';
 import { ROOT, round, sleep, spawnNode } from './processes.mjs';
 
 const QUEUE = 'bench-baseline';
@@ -20,24 +19,25 @@ function jobOptions(id) {
 /**
  * The physical limit of this machine for the same work: `add()` with
  * `inFlight` adds outstanding for `seconds`, while a separate worker process
- * (concurrency `concurrency`) inserts one PostgreSQL row per job.
+ * (concurrency `concurrency`) inserts one PostgreSQL row per job. The queue is
+ * in Redis or, with `queueBackend` 'postgres', in BullMQ's PostgreSQL backend
+ * (the run's database must have been migrated: its schema comes from there).
  */
-export async function runBaseline({ db, databaseUrl, redisUrl, prefix, seconds, inFlight, concurrency, track }) {
+export async function runBaseline({ db, databaseUrl, redisUrl, queueBackend = 'redis', prefix, seconds, inFlight, concurrency, track }) {
   await db.rows(
     `CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, job_id text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())`,
   );
   const worker = track(
     spawnNode('baseline-worker', join(ROOT, 'bench', 'baseline-worker.mjs'), {
-      REDIS_URL: redisUrl,
-      BENCH_PREFIX: prefix,
+      ...(queueBackend === 'redis' ? { REDIS_URL: redisUrl, BENCH_PREFIX: prefix } : {}),
+      BENCH_QUEUE_BACKEND: queueBackend,
       BENCH_QUEUE: QUEUE,
       BENCH_CONCURRENCY: String(concurrency),
       DATABASE_URL: databaseUrl,
     }),
   );
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  connection.on('error', () => undefined);
-  const queue = new Queue(QUEUE, { connection, prefix });
+  const queues = baselineQueues(queueBackend, { redisUrl, databaseUrl, prefix });
+  const queue = queues.queue(QUEUE);
   try {
     await worker.waitForOutput(/baseline worker ready/);
     await queue.waitUntilReady();
@@ -72,6 +72,7 @@ export async function runBaseline({ db, databaseUrl, redisUrl, prefix, seconds, 
     const addS = (addEndedAt - startedAt) / 1000;
     const lastMs = Number(stats.last_ms);
     return {
+      queueBackend,
       seconds: round(addS, 2),
       inFlight,
       workerConcurrency: concurrency,
@@ -87,7 +88,7 @@ export async function runBaseline({ db, databaseUrl, redisUrl, prefix, seconds, 
     };
   } finally {
     await queue.close().catch(() => undefined);
-    connection.disconnect();
+    queues.close();
     await worker.stop(5000);
   }
 }

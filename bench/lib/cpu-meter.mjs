@@ -24,6 +24,8 @@ function machineCpuMs() {
  * (which the bench measures itself): the PostgreSQL backends serving the
  * bench database, Redis, and the share of both cores that was busy at all.
  * Backends that start during the phase count whole; ones that end are lost.
+ * `redis` is null with the queues in PostgreSQL: there is no Redis to read, and
+ * its share is reported as null rather than read from one that plays no part.
  */
 export async function startCpuMeter(db, redis) {
   const backendPids = async () =>
@@ -31,6 +33,7 @@ export async function startCpuMeter(db, redis) {
       (row) => row.pid,
     );
   const redisCpuMs = async () => {
+    if (redis === null) return null;
     const info = await redis.info('cpu');
     const seconds = (name) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
     return (seconds('used_cpu_sys') + seconds('used_cpu_user')) * 1000;
@@ -45,11 +48,11 @@ export async function startCpuMeter(db, redis) {
       const now = processCpuMs(pid);
       if (now !== null) postgresMs += now - (backendsBefore.get(pid) ?? 0);
     }
-    const redisMs = (await redisCpuMs()) - redisBefore;
+    const redisAfter = await redisCpuMs();
     const total = machineAfter.total - machineBefore.total;
     return {
       postgresMs,
-      redisMs: Math.round(redisMs),
+      redisMs: redisAfter === null ? null : Math.round(redisAfter - redisBefore),
       machineBusyShare: total > 0 ? (machineAfter.busy - machineBefore.busy) / total : null,
       cores: cpus().length,
     };

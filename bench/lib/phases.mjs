@@ -128,7 +128,7 @@ export async function acceptPhase({ api, db, redis, settings, profiles, stack })
       drainS: drained ? round(Math.max(0, lastFinishedMs - load.finishedAt) / 1000, 2) : null,
       workerCpuMsPerExecution: round((cpuAfter.worker - cpuBefore.worker) / Math.max(1, Number(stats.finished)), 2),
       postgresCpuMsPerRun: round(used.postgresMs / Math.max(1, Number(stats.accepted)), 2),
-      redisCpuMsPerRun: round(used.redisMs / Math.max(1, Number(stats.accepted)), 2),
+      redisCpuMsPerRun: used.redisMs === null ? null : round(used.redisMs / Math.max(1, Number(stats.accepted)), 2),
       machineBusyShare: used.machineBusyShare === null ? null : round(used.machineBusyShare, 3),
       callsPerStatement: callsPerBatch(batchesBefore, batchesAfter),
     },
@@ -198,7 +198,7 @@ export async function rejectPhase({ api, db, redis, settings, profiles, stack })
     statusCounts: load.statusCounts,
     apiCpuMsPerRequest: round((cpuAfter - cpuBefore) / Math.max(1, load.responses), 2),
     postgresCpuMsPerRequest: round(used.postgresMs / Math.max(1, load.responses), 2),
-    redisCpuMsPerRequest: round(used.redisMs / Math.max(1, load.responses), 2),
+    redisCpuMsPerRequest: used.redisMs === null ? null : round(used.redisMs / Math.max(1, load.responses), 2),
     machineBusyShare: used.machineBusyShare === null ? null : round(used.machineBusyShare, 3),
   };
 }

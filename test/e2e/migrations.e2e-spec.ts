@@ -1,3 +1,4 @@
+import { LATEST_SCHEMA_VERSION } from 'bullmq';
 import { createTestDatabase, sql } from '../support/database';
 import { runCli } from '../support/processes';
 import { startStack, TestStack } from '../support/test-api';
@@ -126,6 +127,27 @@ describe('migration 1765000000000 repairs a database migrated at an earlier edit
       expect(await runCli(env, ['migrate'])).toEqual({ code: 0, output: `Applied: ${REPAIR}\n` });
       // Same oids: nothing was dropped and created again.
       expect(await admissionSchema(database.url, true)).toEqual(before);
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe("migration 1765300000000 gives single-machine mode its tables (BullMQ's queue schema, window_counters)", () => {
+  it("leaves BullMQ's PostgreSQL schema at the version the installed BullMQ needs (a BullMQ upgrade that adds one needs a new migration)", async () => {
+    const database = await createTestDatabase();
+    try {
+      const [{ version }] = await sql<{ version: number }>(database.url, 'SELECT max(version)::int AS version FROM bullmq.migration');
+      expect(version).toBe(LATEST_SCHEMA_VERSION);
+      // Databases migrated earlier stay at the version their migration applied: when BullMQ's grows, add a
+      // migration that runs BullMQ's migrator again and name it here.
+      expect({ bullmqSchema: LATEST_SCHEMA_VERSION, appliedBy: '1765300000000' }).toEqual({ bullmqSchema: 8, appliedBy: '1765300000000' });
+      const [counters] = await sql<{ persistence: string }>(
+        database.url,
+        `SELECT relpersistence AS persistence FROM pg_class WHERE relname = 'window_counters'`,
+      );
+      // Unlogged ('u'): counters worth one window skip the WAL.
+      expect(counters).toEqual({ persistence: 'u' });
     } finally {
       await database.drop();
     }
