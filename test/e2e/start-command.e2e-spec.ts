@@ -114,6 +114,7 @@ describe('the README start command (scripts/up.mjs)', () => {
       ENV_FILE: join(workdir, '.env'),
       FLOWLINE_DEFAULT_DATABASE_URL: `postgres://postgres@127.0.0.1:${nobodyListens}/flowline`,
       FLOWLINE_DATA_DIR: join(workdir, 'data'),
+      FLOWLINE_EMBEDDED_PG_PORT: String(await freePort()),
       PORT: String(port),
       WORKER_HTTP_PORT: String(await freePort()),
       REDIS_KEY_PREFIX: `fltest_up_${uniqueSuffix()}`,
