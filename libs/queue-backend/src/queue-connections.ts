@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from 'bullmq';
+import type { ConnectionOptions, JobsOptions } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { QueueBackend } from '@app/config';
 import type { EventBus } from './event-bus';
@@ -16,6 +16,10 @@ export abstract class QueueConnections {
   abstract readonly backend: QueueBackend;
   /** The readiness check's key for the queue store: `redis`, or `queues` when PostgreSQL holds them. */
   abstract readonly healthKey: string;
+  /** Which completed run jobs the store keeps (`removeOnComplete`; the executions table keeps the runs). */
+  abstract readonly completedRunJobsKept: JobsOptions['removeOnComplete'];
+  /** Whether jobs added at the same time are cheaper as one `addBulk` than one by one. */
+  abstract readonly addsJobsInBulk: boolean;
 
   /** The connection of a region's queue (each region may have its own Redis). */
   abstract region(region: string, role: QueueRole): ConnectionOptions;

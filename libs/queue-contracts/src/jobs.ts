@@ -30,14 +30,15 @@ export type JobHandlerMap<Context> = { readonly [N in JobName]: (payload: JobPay
 /**
  * Attempts cover infrastructure failures only (PostgreSQL unreachable while
  * recording): a workflow that fails is a completed job with a failed execution.
+ * `completedKept`: the queue store's retention of completed jobs (QueueConnections).
  */
-export function executeJobOptions(executionId: string, priority: number): JobsOptions {
+export function executeJobOptions(executionId: string, priority: number, completedKept: JobsOptions['removeOnComplete']): JobsOptions {
   return {
     jobId: executionId,
     priority,
     attempts: 10,
     backoff: { type: 'exponential', delay: 1000 },
-    removeOnComplete: { age: 3600, count: 10000 },
+    removeOnComplete: completedKept,
     removeOnFail: { age: 7 * 24 * 3600, count: 10000 },
   };
 }

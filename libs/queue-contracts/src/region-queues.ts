@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { JobsOptions, Queue } from 'bullmq';
 import { GroupCommit } from '@app/group-commit';
 import type { QueueConnections } from '@app/queue-backend';
 import { executeJobOptions, JobName, RegionJobData } from './jobs';
@@ -27,9 +27,9 @@ export interface RegionQueueSettings {
  */
 export class RegionQueues {
   private readonly queues = new Map<string, Queue<RegionJobData, unknown, string>>();
-  private readonly runJobAdds = new Map<string, GroupCommit<RunToEnqueue, unknown>>();
+  private readonly runJobAdds = new Map<string, (run: RunToEnqueue) => Promise<unknown>>();
 
-  /** `onRunJobBatch` is told how many runs each `addBulk` added. */
+  /** `onRunJobBatch` is told how many runs each `addBulk` added (where the store adds in bulk). */
   constructor(settings: RegionQueueSettings, connections: QueueConnections, onRunJobBatch?: (size: number) => void) {
     for (const region of settings.regions) {
       const queue = new Queue<RegionJobData, unknown, string>(regionQueueName(region), {
@@ -38,24 +38,30 @@ export class RegionQueues {
       });
       queue.on('error', () => undefined);
       this.queues.set(region, queue);
-      this.runJobAdds.set(
-        region,
-        new GroupCommit<RunToEnqueue, unknown>((runs) => queue.addBulk(runs.map(runJobOf)), {
-          maxInFlight: ADD_IN_FLIGHT,
-          maxBatch: ADD_BATCH_MAX,
-          // Job ids are execution ids, so adding a run again alone never duplicates its job.
-          retryAlone: () => true,
-          onBatch: onRunJobBatch,
-        }),
-      );
+      const jobOf = (run: RunToEnqueue) => runJobOf(run, connections.completedRunJobsKept);
+      if (!connections.addsJobsInBulk) {
+        this.runJobAdds.set(region, (run) => {
+          const job = jobOf(run);
+          return queue.add(job.name, job.data, job.opts);
+        });
+        continue;
+      }
+      const bulk = new GroupCommit<RunToEnqueue, unknown>((runs) => queue.addBulk(runs.map(jobOf)), {
+        maxInFlight: ADD_IN_FLIGHT,
+        maxBatch: ADD_BATCH_MAX,
+        // Job ids are execution ids, so adding a run again alone never duplicates its job.
+        retryAlone: () => true,
+        onBatch: onRunJobBatch,
+      });
+      this.runJobAdds.set(region, (run) => bulk.submit(run));
     }
   }
 
-  /** Adds the run's execute job to its region's queue; runs added at the same time share one `addBulk`. */
+  /** Adds the run's execute job to its region's queue; on Redis, runs added at the same time share one `addBulk`. */
   async enqueueRun(run: RunToEnqueue): Promise<void> {
-    const adds = this.runJobAdds.get(run.region);
-    if (!adds) throw new Error(`No queue for region ${run.region}`);
-    await adds.submit(run);
+    const add = this.runJobAdds.get(run.region);
+    if (!add) throw new Error(`No queue for region ${run.region}`);
+    await add(run);
   }
 
   get(region: string): Queue<RegionJobData, unknown, string> {
@@ -74,10 +80,10 @@ export class RegionQueues {
   }
 }
 
-function runJobOf(run: RunToEnqueue) {
+function runJobOf(run: RunToEnqueue, completedKept: JobsOptions['removeOnComplete']) {
   return {
     name: JobName.ExecuteWorkflow,
     data: { executionId: run.id, requestId: run.requestId ?? undefined },
-    opts: executeJobOptions(run.id, run.priority),
+    opts: executeJobOptions(run.id, run.priority, completedKept),
   };
 }

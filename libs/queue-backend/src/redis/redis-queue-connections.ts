@@ -16,6 +16,9 @@ import { RedisWindowCounters } from './redis-window-counters';
 export class RedisQueueConnections extends QueueConnections {
   readonly backend = 'redis' as const;
   readonly healthKey = 'redis';
+  // An hour, but never more than 10,000: Redis holds them in memory; trimming by count is a sorted-set range.
+  readonly completedRunJobsKept = { age: 3600, count: 10000 };
+  readonly addsJobsInBulk = true;
   private readonly producers = new Map<string, Redis>();
   private readonly consumers: Redis[] = [];
 
