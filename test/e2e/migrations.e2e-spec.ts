@@ -141,7 +141,7 @@ describe("migration 1765300000000 gives single-machine mode its tables (BullMQ's
       expect(version).toBe(LATEST_SCHEMA_VERSION);
       // Databases migrated earlier stay at the version their migration applied: when BullMQ's grows, add a
       // migration that runs BullMQ's migrator again and name it here.
-      expect({ bullmqSchema: LATEST_SCHEMA_VERSION, appliedBy: '1765300000000' }).toEqual({ bullmqSchema: 8, appliedBy: '1765300000000' });
+      expect({ bullmqSchema: LATEST_SCHEMA_VERSION, appliedBy: '1765300000000' }).toEqual({ bullmqSchema: 11, appliedBy: '1765300000000' });
       const [counters] = await sql<{ persistence: string }>(
         database.url,
         `SELECT relpersistence AS persistence FROM pg_class WHERE relname = 'window_counters'`,

@@ -1,14 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort } from '../support/processes';
 
 const ROOT = join(__dirname, '..', '..');
 const MACHINE = join(ROOT, 'test', 'support', 'no-redis-machine.mjs');
 // This machine has a Redis on 6379 and a PostgreSQL on 5432; a bare laptop has neither. A fresh
-// network namespace (loopback only) gives that machine state, and a fresh mount namespace gives it
-// its own /tmp: PostgreSQL puts its socket lock there (/tmp/.s.PGSQL.54329.lock), which the other
-// start-command test's embedded server, outside the namespace, may hold at the same moment.
-const NAMESPACE_SETUP = 'ip link set lo up && mount -t tmpfs -o mode=1777 tmpfs /tmp';
+// network namespace (loopback only) gives that machine state. The files stay shared (the checkout may
+// live under /tmp), so the embedded server gets a port free on this machine: PostgreSQL's socket lock
+// (/tmp/.s.PGSQL.<port>.lock) must not meet the other start-command test's embedded server.
+const NAMESPACE_SETUP = 'ip link set lo up';
 const POSTGRES_MODE = 'queues on PostgreSQL (single-machine mode; set REDIS_URL to use Redis)';
 const GIVE_UP_MS = 200_000; // then the machine is told to stop, so it still reports what it saw
 
@@ -29,15 +30,9 @@ interface Observed {
   outputTail: string | null;
 }
 
-/** `unshare` flags that work here: plain `-n -m` as root, else (or if that is refused) a user namespace too. */
+/** `unshare` flags that work here: plain `-n` as root, else (or if that is refused) a user namespace too. */
 function namespaceFlags(): string[] {
-  const candidates =
-    process.getuid?.() === 0
-      ? [
-          ['-n', '-m'],
-          ['-r', '-n', '-m'],
-        ]
-      : [['-r', '-n', '-m']];
+  const candidates = process.getuid?.() === 0 ? [['-n'], ['-r', '-n']] : [['-r', '-n']];
   const refusals: string[] = [];
   for (const flags of candidates) {
     const probe = spawnSync('unshare', [...flags, 'sh', '-c', NAMESPACE_SETUP], { encoding: 'utf8' });
@@ -45,16 +40,16 @@ function namespaceFlags(): string[] {
     refusals.push(`unshare ${flags.join(' ')}: ${probe.error?.message ?? (probe.stderr.trim() || `exit ${probe.status}`)}`);
   }
   throw new Error(
-    `this test needs a fresh network and mount namespace to hide this machine's Redis and PostgreSQL ` +
+    `this test needs a fresh network namespace to hide this machine's Redis and PostgreSQL ` +
       `(root, or unprivileged user namespaces, plus util-linux unshare and iproute2 ip):\n  ${refusals.join('\n  ')}`,
   );
 }
 
-async function runOnBareMachine(workdir: string): Promise<{ observed: Observed; stderr: string }> {
+async function runOnBareMachine(workdir: string, embeddedPort: number): Promise<{ observed: Observed; stderr: string }> {
   const flags = namespaceFlags();
   const child = spawn('unshare', [...flags, 'sh', '-c', `${NAMESPACE_SETUP} && exec "$0" "$@"`, process.execPath, MACHINE, workdir], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', FLOWLINE_EMBEDDED_PG_PORT: String(embeddedPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -76,22 +71,22 @@ describe('the README start command on a machine without Redis (scripts/up.mjs, s
   let workdir: string;
 
   beforeAll(() => {
-    // Not under /tmp: the namespace has a /tmp of its own. The embedded server runs as the postgres
-    // user, which must reach its data folder.
+    // The embedded server runs as the postgres user, which must reach its data folder.
     workdir = mkdtempSync(join('/var/tmp', 'flowline-up-no-redis-'));
     chmodSync(workdir, 0o755);
   });
   afterAll(() => rmSync(workdir, { recursive: true, force: true }));
 
   it('starts embedded PostgreSQL and queues on it; a new user runs a workflow to succeeded and sees it in analytics; nothing reaches port 6379 once up', async () => {
-    const { observed, stderr } = await runOnBareMachine(workdir);
+    const embeddedPort = await freePort();
+    const { observed, stderr } = await runOnBareMachine(workdir, embeddedPort);
     const connections = observed.connections.map((c) => `${c.host} while ${c.phase}`).join(', ') || 'none';
     const context = `${stderr}port 6379 connections: ${connections}\n${observed.outputTail ?? observed.upLog.join('\n')}`;
     if (observed.error || observed.upExit?.code !== 0) throw new Error(`${observed.error ?? 'up.mjs did not exit 0'}\n${context}`);
 
     expect(observed.upLog).toContain(`[up] REDIS_URL is not set and no Redis answers at redis://127.0.0.1:6379: ${POSTGRES_MODE}`);
     expect(observed.upLog).toContainEqual(
-      expect.stringMatching(/^\[up\] no PostgreSQL answers at .*; starting an embedded one on port 54329/),
+      expect.stringMatching(new RegExp(`^\\[up\\] no PostgreSQL answers at .*; starting an embedded one on port ${embeddedPort} `)),
     );
     expect(observed.banner).toMatch(/^Flowline is up: API http:\/\/localhost:3000 /);
     expect(observed.banner).toContain(`  ${POSTGRES_MODE}  `);

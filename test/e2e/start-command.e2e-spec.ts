@@ -30,6 +30,12 @@ class UpScript {
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }
 
+  /** Exit code 0 after SIGTERM; otherwise the failure shows what up.mjs said last. */
+  async expectCleanExit(): Promise<void> {
+    const code = await this.exited;
+    if (code !== 0) throw new Error(`up.mjs exited ${code} after SIGTERM:\n${this.output.slice(-4000)}`);
+  }
+
   async waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(this.output)) {
@@ -102,7 +108,7 @@ describe('the README start command (scripts/up.mjs)', () => {
       expect(up.output).not.toContain(adminPassword);
     } finally {
       up.child.kill('SIGTERM');
-      expect(await up.exited).toBe(0);
+      await up.expectCleanExit();
       await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
     }
   }, 150000);
@@ -126,7 +132,7 @@ describe('the README start command (scripts/up.mjs)', () => {
       await exerciseAsNewUser(port);
     } finally {
       up.child.kill('SIGTERM');
-      expect(await up.exited).toBe(0);
+      await up.expectCleanExit();
     }
   }, 180000);
 });

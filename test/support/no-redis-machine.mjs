@@ -1,5 +1,5 @@
-// A bare machine for test/e2e/start-command-no-redis.e2e-spec.ts. Run inside fresh network and mount
-// namespaces (`unshare -n -m`, loopback up, a tmpfs on /tmp), where nothing answers on 5432 or 6379:
+// A bare machine for test/e2e/start-command-no-redis.e2e-spec.ts. Run inside a fresh network
+// namespace (`unshare -n`, loopback up), where nothing answers on 5432 or 6379:
 //
 //   node test/support/no-redis-machine.mjs <workdir>
 //
@@ -180,6 +180,7 @@ async function main() {
     HOME: process.env.HOME ?? '/root',
     ENV_FILE: envFile,
     FLOWLINE_DATA_DIR: join(WORKDIR, 'data'),
+    FLOWLINE_EMBEDDED_PG_PORT: process.env.FLOWLINE_EMBEDDED_PG_PORT ?? '54329',
     PORT: String(PORT),
     WORKER_HTTP_PORT: '9464',
   });
