@@ -1,10 +1,16 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errorCodes, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, RequestErrorCode } from '@app/errors';
 import { decodedBody } from './content-encoding';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
 import { containsUnstorableText } from './json-text';
 
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * A body declared larger than the limit but at most this large is read and dropped before its 413: Fastify
+ * would answer at once and close the connection, and a client still sending gets a broken pipe instead of
+ * the answer. A larger one is still cut off at once.
+ */
+const OVERSIZED_BODY_READ_LIMIT_BYTES = 16 * 1024 * 1024;
 
 const JSON_TYPE = /^application\/(?:[^;\s]+\+)?json\s*(?:;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
@@ -20,6 +26,12 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
  * (Stripe webhooks).
  */
 export function registerJsonBodyParser(instance: FastifyInstance): void {
+  instance.addHook('preParsing', async (request, _reply, payload) => {
+    const declared = Number(request.headers['content-length']);
+    if (!(declared > JSON_BODY_LIMIT_BYTES && declared <= OVERSIZED_BODY_READ_LIMIT_BYTES)) return payload;
+    for await (const chunk of payload) void chunk;
+    throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+  });
   instance.removeAllContentTypeParsers();
   instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT_BYTES }, (request: FastifyRequest, body: Buffer) =>
     parseJsonBody(request, body),
