@@ -2,9 +2,7 @@ import { adminPatchUser } from '../support/admin';
 import { sql } from '../support/database';
 import { HttpClient, HttpResult } from '../support/http-client';
 import { eventually, sleep } from '../support/polling';
-import { queueView } from '../support/queue-view';
 import { startStack, TestApi, TestStack } from '../support/test-api';
-import { TEST_REDIS_URL } from '../support/test-env';
 import { REFUSAL_TTL_MS } from '../../libs/admission/src/recent-refusals';
 import { registerUser, TestUser } from '../support/users';
 
@@ -211,46 +209,6 @@ describe('tier limits, enforced atomically on every path', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     for (const header of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'])
       expect(limited.headers.get(header)).toMatch(/^\d+$/);
-  });
-
-  it('enterprise jobs overtake free jobs waiting in the same regional queue', async () => {
-    const free = await registerUser(http, 'prio-free');
-    const enterprise = await registerUser(http, 'prio-ent');
-    await adminPatchUser(http, enterprise.id, { tier: 'enterprise' });
-    const freeRun = await http.post(
-      '/run/async',
-      { workflowId: await workflow(free, QUICK, { region: 'eu-west-1' }) },
-      { token: free.token },
-    );
-    const entRun = await http.post(
-      '/run/async',
-      { workflowId: await workflow(enterprise, QUICK, { region: 'eu-west-1' }) },
-      { token: enterprise.token },
-    );
-    const { hostname, port } = new URL(TEST_REDIS_URL);
-    const queue = queueView('eu-west-1-default', {
-      redis: { host: hostname, port: Number(port || 6379), prefix: stack.env.REDIS_KEY_PREFIX as string },
-      databaseUrl: stack.database.url,
-    });
-    try {
-      const waiting = await queue.getJobs(['prioritized', 'wait']);
-      const order = waiting.sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0)).map((job) => job.id);
-      expect(order).toEqual([entRun.body.executionId, freeRun.body.executionId]);
-    } finally {
-      await queue.close();
-    }
-    const worker = await stack.startWorker({ WORKER_REGION: 'eu-west-1', WORKER_CONCURRENCY: '1' });
-    const rows = await eventually(
-      () =>
-        sql<{ id: string; started_at: Date }>(
-          stack.database.url,
-          `SELECT id, started_at FROM executions WHERE id = ANY($1) AND status = 'succeeded' ORDER BY started_at`,
-          [[freeRun.body.executionId, entRun.body.executionId]],
-        ),
-      (found) => found.length === 2,
-    );
-    expect(rows.map((row) => row.id)).toEqual([entRun.body.executionId, freeRun.body.executionId]);
-    await worker.stop();
   });
 
   it('a worker killed with SIGKILL mid-run: the slot is free again once the run ends, and new runs are accepted', async () => {

@@ -9,6 +9,9 @@ import { ExecuteWorkflowJob, ExecutionFinishedEvent } from '@app/queue-contracts
 import { CancelListener } from './cancel-listener.service';
 import { CredentialResolver } from './credential-resolver';
 
+/** Connections opened before the first job, at most (the pool opens more as runs need them). */
+const WARM_CONNECTIONS_MAX = 10;
+
 /**
  * Thin: claim the execution, run the engine, record each step and the end.
  * A workflow that fails is a completed job; only infrastructure errors
@@ -29,6 +32,11 @@ export class ExecutionProcessor {
     private readonly metrics: FlowlineMetrics,
   ) {}
 
+  /** Before the first job: see ExecutionRunRepository.warmUp. */
+  warmUp(concurrency: number): Promise<void> {
+    return this.runs.warmUp(Math.min(concurrency, WARM_CONNECTIONS_MAX));
+  }
+
   async process(job: ExecuteWorkflowJob, workerId: string): Promise<void> {
     // Tracked before the claim: a cancel published after the claim's commit reaches this run's signal
     // (one committed before it makes the claim find nothing).
@@ -39,6 +47,8 @@ export class ExecutionProcessor {
         this.logger.log({ executionId: job.executionId, requestId: job.requestId }, 'execution already final or gone; acknowledged');
         return;
       }
+      if (claimed.delivery === 1)
+        this.metrics.runStartDelay.observe({ region: claimed.region, tier: claimed.tier }, Math.max(0, claimed.startDelayMs) / 1000);
       await this.execute(claimed, abort.signal, job, workerId);
     } finally {
       this.cancels.untrack(job.executionId);

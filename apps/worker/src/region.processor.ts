@@ -29,7 +29,9 @@ export class RegionProcessor extends QueueConsumerHost<RegionJobData> {
     this.handlers = checkJobTable(consumer.queueName, JobName, regionJobHandlers(executions, ticks));
   }
 
-  override onApplicationBootstrap(): void {
+  override async onApplicationBootstrap(): Promise<void> {
+    // PostgreSQL unreachable now: the first claims will say so (and their jobs are retried).
+    await this.executions.warmUp(this.config.worker.concurrency).catch(() => undefined);
     super.onApplicationBootstrap();
     this.logger.log(`Worker ${this.workerId} consuming ${this.queueName} (concurrency ${this.config.worker.concurrency})`);
   }

@@ -7,6 +7,7 @@ const refused: AdmitOutcome = {
   region: 'us-east-1',
   queue: 'us-east-1-default',
   createdAt: null,
+  priority: 0,
   usage: { active: 2, waiting: 0, today: 5 },
 };
 

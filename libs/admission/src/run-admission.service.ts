@@ -16,7 +16,7 @@ import {
 } from '@app/errors';
 import { AdmitArgument, AdmitOutcome, ExecutionAdmissionRepository, MAX_WAITING_RUNS } from '@app/executions';
 import { RegionQueues, regionQueueName, RunToEnqueue } from '@app/queue-contracts';
-import { effectiveLimits, queuePriority, TierLimits } from '@app/tier-policy';
+import { effectiveLimits, queueWeight, TierLimits } from '@app/tier-policy';
 import { AdmissionRequest, Admitted } from './admission.types';
 import { RecentRefusals, RefusalKey } from './recent-refusals';
 import { WorkerPresence } from './worker-presence.service';
@@ -46,11 +46,10 @@ export class RunAdmission {
     const { owner } = request;
     const limits = effectiveLimits(owner.tier, owner.customLimits);
     const id = request.executionId ?? randomUUID();
-    const priority = queuePriority(owner.tier);
     const key = refusalKeyOf(request, limits);
     const recalled = this.refusals.recall(key);
     const decidedAt = Date.now();
-    const outcome = recalled ?? (await this.executions.admit(this.argumentOf(id, priority, request, limits)));
+    const outcome = recalled ?? (await this.executions.admit(this.argumentOf(id, request, limits)));
     const refusal = this.refusalOf(outcome, request, limits);
     if (refusal) {
       if (refusal instanceof RunLimitError) {
@@ -68,7 +67,7 @@ export class RunAdmission {
       trigger: request.trigger,
       region,
       queue: outcome.queue as string,
-      priority,
+      priority: outcome.priority,
       input: request.input ?? null,
       requestId: request.requestId ?? null,
       deliveries: 0,
@@ -80,14 +79,14 @@ export class RunAdmission {
     return { execution, warnings };
   }
 
-  private argumentOf(id: string, priority: number, request: AdmissionRequest, limits: TierLimits): AdmitArgument {
+  private argumentOf(id: string, request: AdmissionRequest, limits: TierLimits): AdmitArgument {
     const { owner } = request;
     return {
       id,
       ownerId: owner.id,
       workflowId: request.workflowId,
       trigger: request.trigger,
-      priority,
+      queueWeight: queueWeight(owner.tier, owner.customLimits),
       input: request.input ?? null,
       requestId: request.requestId ?? null,
       resultAwaited: request.resultAwaited === true,

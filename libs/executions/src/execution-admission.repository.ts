@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ExecutionTrigger, namedStatement, SqlPool, statementWasUndone, UserEntity } from '@app/database';
 import { GroupCommit, positionsInOrderOf } from '@app/group-commit';
 import { FlowlineMetrics } from '@app/metrics';
-import { effectiveLimits } from '@app/tier-policy';
+import { effectiveLimits, queueWeight } from '@app/tier-policy';
 import { AdmissionDecision, AdmissionLimits, LiveUsage, promotableRuns, RegionChoice } from './admission-rules';
 
 /** An audit row written with an accepted run, in the same statement; its metadata gains the run's region and status. */
@@ -24,7 +24,8 @@ export interface AdmitArgument {
   ownerId: string;
   workflowId: string;
   trigger: ExecutionTrigger;
-  priority: number;
+  /** The owner's fair-share weight (queueWeight in @app/tier-policy). */
+  queueWeight: number;
   input: unknown;
   requestId: string | null;
   resultAwaited: boolean;
@@ -43,6 +44,8 @@ export interface AdmitOutcome {
   region: string | null;
   queue: string | null;
   createdAt: Date | null;
+  /** A queued run's BullMQ priority: its place in the region's fair order (0 for a waiting run). */
+  priority: number;
   /** The usage the decision saw (null when no limit applied). */
   usage: LiveUsage | null;
 }
@@ -63,7 +66,8 @@ const ADMIT_BATCH_MAX = 100;
 // One statement (one transaction, one commit) for a batch: the function once per argument, in the array's order.
 const ADMIT_BATCH = namedStatement(
   'admit_executions',
-  `SELECT r.decision, r.admitted_region, r.admitted_queue, r.admitted_at, r.usage_active, r.usage_waiting, r.usage_today
+  `SELECT r.decision, r.admitted_region, r.admitted_queue, r.admitted_at, r.usage_active, r.usage_waiting, r.usage_today,
+          r.admitted_priority
      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(admission, n)
      CROSS JOIN LATERAL flowline_admit_execution(a.admission) AS r
     ORDER BY a.n`,
@@ -77,12 +81,11 @@ interface AdmitRow {
   usage_active: number | null;
   usage_waiting: number | null;
   usage_today: number | null;
+  admitted_priority: number | null;
 }
 const WITHDRAW = namedStatement('withdraw_execution', `DELETE FROM executions WHERE id = $1 AND status = 'queued'`);
 const LIVE_USAGE = `SELECT active, waiting, today FROM flowline_live_usage($1)`;
-const PROMOTE = `UPDATE executions SET status = 'queued'
-  WHERE id IN (SELECT id FROM executions WHERE owner_id = $1 AND status = 'waiting' ORDER BY created_at, id LIMIT $2 FOR UPDATE)
-  RETURNING id, region, priority, request_id, created_at`;
+const PROMOTE = `SELECT id, region, priority, request_id, created_at FROM flowline_promote_waiting($1, $2, $3)`;
 
 /**
  * Serialises admissions of one user: a transaction-scoped advisory lock keyed by the owner id
@@ -134,7 +137,10 @@ export class ExecutionAdmissionRepository {
     await this.sql.rows(WITHDRAW, [executionId]);
   }
 
-  /** Under the owner lock: as many of the owner's waiting runs as slots are free become queued, oldest first. */
+  /**
+   * Under the owner lock: as many of the owner's waiting runs as slots are free become queued, oldest first,
+   * each taking its place in its region's fair order (sql/flowline_promote_waiting.sql).
+   */
   promoteWaiting(ownerId: string): Promise<PromotedRun[]> {
     return this.dataSource.transaction(async (manager) => {
       await lockOwner(manager, ownerId);
@@ -145,10 +151,13 @@ export class ExecutionAdmissionRepository {
         effectiveLimits(owner.tier, owner.customLimits).maxConcurrentJobs,
       );
       if (free === 0) return [];
-      const [rows] = (await manager.query(PROMOTE, [ownerId, free])) as [
-        { id: string; region: string; priority: number; request_id: string | null; created_at: Date }[],
-        number,
-      ];
+      const rows = (await manager.query(PROMOTE, [ownerId, free, queueWeight(owner.tier, owner.customLimits)])) as {
+        id: string;
+        region: string;
+        priority: number;
+        request_id: string | null;
+        created_at: Date;
+      }[];
       return rows
         .map((row) => ({ id: row.id, region: row.region, priority: row.priority, requestId: row.request_id, createdAt: row.created_at }))
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
@@ -168,6 +177,7 @@ function outcomeOf(row: AdmitRow): AdmitOutcome {
     region: row.admitted_region,
     queue: row.admitted_queue,
     createdAt: row.admitted_at,
+    priority: row.admitted_priority ?? 0,
     usage: row.usage_active === null ? null : { active: row.usage_active, waiting: row.usage_waiting ?? 0, today: row.usage_today ?? 0 },
   };
 }

@@ -15,6 +15,11 @@ export interface ClaimedExecution {
   completed: StepResult[];
   /** A POST /run request waits for the end. */
   resultAwaited: boolean;
+  region: string;
+  /** The owner's tier now. */
+  tier: string;
+  /** From acceptance to the first claim (the run's wait in the region queue). */
+  startDelayMs: number;
 }
 
 /** A step to record: its result and its position in the definition. */
@@ -60,7 +65,9 @@ const CLAIM_BATCH = namedStatement(
       SET status = 'running', worker_id = c.worker_id, started_at = COALESCE(x.started_at, clock_timestamp()), deliveries = x.deliveries + 1
      FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, worker_id text)
     WHERE x.id = c.id AND x.status IN ('queued', 'running')
-    RETURNING x.id, x.owner_id, x.definition, x.input, x.deliveries, x.result_awaited`,
+    RETURNING x.id, x.owner_id, x.definition, x.input, x.deliveries, x.result_awaited, x.region,
+              (SELECT u.tier FROM users u WHERE u.id = x.owner_id) AS tier,
+              (extract(epoch FROM x.started_at - x.created_at) * 1000)::int AS start_delay_ms`,
 );
 const RECORDED_STEPS = namedStatement(
   'recorded_steps',
@@ -100,6 +107,9 @@ interface ClaimRow {
   input: unknown;
   deliveries: number;
   result_awaited: boolean;
+  region: string;
+  tier: string;
+  start_delay_ms: number;
 }
 
 interface ClaimRequest {
@@ -161,6 +171,14 @@ export class ExecutionRunRepository {
     private readonly metrics: FlowlineMetrics,
   ) {}
 
+  /**
+   * Opens `connections` pool connections and prepares the claim on each, before the first job: a claim that had
+   * to wait for a new connection would start its run after runs that the queue handed out later.
+   */
+  async warmUp(connections: number): Promise<void> {
+    await Promise.all(Array.from({ length: connections }, () => this.sql.rows(CLAIM_BATCH, ['[]'])));
+  }
+
   /** queued → running (or a running one taken over after a crash); null when there is nothing to run. */
   async claim(executionId: string, workerId: string): Promise<ClaimedExecution | null> {
     const row = await this.claims.submit({ executionId, workerId });
@@ -175,6 +193,9 @@ export class ExecutionRunRepository {
       delivery: row.deliveries,
       completed,
       resultAwaited: row.result_awaited,
+      region: row.region,
+      tier: row.tier,
+      startDelayMs: row.start_delay_ms,
     };
   }
 

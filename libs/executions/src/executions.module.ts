@@ -3,11 +3,24 @@ import { ExecutionAdmissionRepository } from './execution-admission.repository';
 import { ExecutionAnalyticsRepository } from './execution-analytics.repository';
 import { ExecutionReadRepository } from './execution-read.repository';
 import { ExecutionRunRepository } from './execution-run.repository';
+import { QueueWaitRepository } from './queue-wait.repository';
 
 /** The run lifecycle's one home for SQL about executions; needs DatabaseModule (SqlPool, the TypeORM repositories). */
 @Global()
 @Module({
-  providers: [ExecutionAdmissionRepository, ExecutionRunRepository, ExecutionReadRepository, ExecutionAnalyticsRepository],
-  exports: [ExecutionAdmissionRepository, ExecutionRunRepository, ExecutionReadRepository, ExecutionAnalyticsRepository],
+  providers: [
+    ExecutionAdmissionRepository,
+    ExecutionRunRepository,
+    ExecutionReadRepository,
+    ExecutionAnalyticsRepository,
+    QueueWaitRepository,
+  ],
+  exports: [
+    ExecutionAdmissionRepository,
+    ExecutionRunRepository,
+    ExecutionReadRepository,
+    ExecutionAnalyticsRepository,
+    QueueWaitRepository,
+  ],
 })
 export class ExecutionsModule {}

@@ -5,3 +5,4 @@ export * from './execution-maintenance.repository';
 export * from './execution-read.repository';
 export * from './execution-run.repository';
 export * from './executions.module';
+export * from './queue-wait.repository';

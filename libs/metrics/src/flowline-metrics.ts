@@ -56,6 +56,21 @@ export class FlowlineMetrics {
     registers: [this.registry],
   });
 
+  readonly runStartDelay = new Histogram({
+    name: 'flowline_run_start_delay_seconds',
+    help: 'From acceptance to the first start of a run (its wait in the region queue), by region and owner tier',
+    labelNames: ['region', 'tier'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800],
+    registers: [this.registry],
+  });
+
+  readonly queueOldestWait = new Gauge({
+    name: 'flowline_queue_oldest_wait_seconds',
+    help: 'How long the oldest queued run has waited, by region and owner tier (sampled at scrape time; absent when none waits)',
+    labelNames: ['region', 'tier'] as const,
+    registers: [this.sampled],
+  });
+
   readonly queueJobs = new Gauge({
     name: 'flowline_queue_jobs',
     help: 'Jobs in each region queue by state (sampled at scrape time)',

@@ -1,4 +1,4 @@
-import { effectiveLimits, queuePriority, withinLimit } from './effective-limits';
+import { effectiveLimits, MAX_QUEUE_WEIGHT, queueWeight, withinLimit } from './effective-limits';
 import { TIERS } from './tiers';
 
 describe('effectiveLimits', () => {
@@ -45,10 +45,15 @@ describe('effectiveLimits', () => {
   });
 });
 
-describe('queue priority and limit checks', () => {
-  it('puts enterprise ahead of pro ahead of free (BullMQ: lower runs first)', () => {
-    expect(queuePriority('enterprise')).toBeLessThan(queuePriority('pro'));
-    expect(queuePriority('pro')).toBeLessThan(queuePriority('free'));
+describe('queue weight and limit checks', () => {
+  it('weighs free 1, pro 2, enterprise 4', () => {
+    expect([queueWeight('free', null), queueWeight('pro', null), queueWeight('enterprise', {})]).toEqual([1, 2, 4]);
+  });
+
+  it('takes a custom queue weight only when it is an integer from 1 to the maximum', () => {
+    expect(queueWeight('free', { queueWeight: 8 })).toBe(8);
+    expect(queueWeight('enterprise', { queueWeight: 1 })).toBe(1);
+    for (const invalid of [0, -1, 2.5, MAX_QUEUE_WEIGHT + 1, null]) expect(queueWeight('pro', { queueWeight: invalid })).toBe(2);
   });
 
   it('admits below the limit and always when unlimited', () => {

@@ -13,8 +13,14 @@ export function effectiveLimits(tier: TierName, customLimits: CustomLimitsInput)
   return limits;
 }
 
-export function queuePriority(tier: TierName): number {
-  return TIERS[tier].queuePriority;
+/** The highest queue weight a custom limit may give: 16 times a free user's share. */
+export const MAX_QUEUE_WEIGHT = 16;
+
+/** The owner's fair-share weight in a region queue: the tier's, or a valid `customLimits.queueWeight`. */
+export function queueWeight(tier: TierName, customLimits: { queueWeight?: number | null } | null | undefined): number {
+  const custom = customLimits?.queueWeight;
+  if (typeof custom === 'number' && Number.isInteger(custom) && custom >= 1 && custom <= MAX_QUEUE_WEIGHT) return custom;
+  return TIERS[tier].queueWeight;
 }
 
 /** True when `current` may grow by one under `limit`. */

@@ -27,11 +27,11 @@ export interface TierDefinition {
   priceMonthlyUsd: number;
   support: string;
   limits: TierLimits;
-  /** BullMQ priority: lower runs first. */
-  queuePriority: number;
+  /** Fair share between the owners of a region queue: starts in proportion to this weight while runs wait. */
+  queueWeight: number;
 }
 
-/** The tier table: the single source for limits, prices and queue priority. */
+/** The tier table: the single source for limits, prices and queue weight. */
 export const TIERS: Readonly<Record<TierName, TierDefinition>> = {
   free: {
     tier: 'free',
@@ -39,7 +39,7 @@ export const TIERS: Readonly<Record<TierName, TierDefinition>> = {
     priceMonthlyUsd: 0,
     support: 'Community',
     limits: { maxConcurrentJobs: 2, maxWorkflows: 5, dailyExecutions: 100, retentionDays: 7, apiRequestsPerMinute: 120 },
-    queuePriority: 30,
+    queueWeight: 1,
   },
   pro: {
     tier: 'pro',
@@ -47,7 +47,7 @@ export const TIERS: Readonly<Record<TierName, TierDefinition>> = {
     priceMonthlyUsd: 29,
     support: 'Priority',
     limits: { maxConcurrentJobs: 10, maxWorkflows: 50, dailyExecutions: 10_000, retentionDays: 30, apiRequestsPerMinute: 1_200 },
-    queuePriority: 20,
+    queueWeight: 2,
   },
   enterprise: {
     tier: 'enterprise',
@@ -55,7 +55,7 @@ export const TIERS: Readonly<Record<TierName, TierDefinition>> = {
     priceMonthlyUsd: 299,
     support: '24/7 Dedicated',
     limits: { maxConcurrentJobs: null, maxWorkflows: null, dailyExecutions: null, retentionDays: 365, apiRequestsPerMinute: 12_000 },
-    queuePriority: 10,
+    queueWeight: 4,
   },
 };
 

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import type { Tier, UserRole } from '@app/database';
+import { MAX_QUEUE_WEIGHT } from '@app/tier-policy';
 import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
 import { AdminUserResponse } from '../users/users.dto';
 
@@ -47,6 +48,20 @@ export class CustomLimitsRequest {
   @Min(1)
   @Max(1_000_000)
   apiRequestsPerMinute?: number | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    minimum: 1,
+    maximum: MAX_QUEUE_WEIGHT,
+    description: 'Fair share in a region queue (the tier gives 1 / 2 / 4); null = the tier default',
+  })
+  @IsOptional()
+  @nullable
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUEUE_WEIGHT)
+  queueWeight?: number | null;
 }
 
 export class AdminUpdateUserRequest {

@@ -52,6 +52,10 @@ export class UsageView {
   activeJobs: number;
   @ApiProperty({ description: 'Executions accepted since the last UTC midnight' })
   executionsToday: number;
+  @ApiProperty({ description: 'Runs accepted and not started yet: queued in a region queue, or waiting for one of your slots' })
+  queued: number;
+  @ApiProperty({ description: 'Milliseconds the oldest of those has waited; 0 when none', example: 0 })
+  oldestWaitMs: number;
 }
 
 export class SubscriptionResponse {

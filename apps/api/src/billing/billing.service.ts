@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { SubscriptionEntity, UserEntity, WorkflowEntity } from '@app/database';
 import { NotFoundError } from '@app/errors';
-import { ExecutionAdmissionRepository } from '@app/executions';
+import { ExecutionAdmissionRepository, QueueWaitRepository } from '@app/executions';
 import { isTierName, TIER_NAMES, TierName } from '@app/tier-policy';
 import type { AuthUser } from '../common/auth-user';
 import { TiersService } from '../tiers/tiers.service';
@@ -30,6 +30,7 @@ export class BillingService {
     private readonly config: AppConfig,
     private readonly tiers: TiersService,
     private readonly executions: ExecutionAdmissionRepository,
+    private readonly waits: QueueWaitRepository,
   ) {}
 
   plans(): PlanResponse[] {
@@ -41,15 +42,16 @@ export class BillingService {
     const user = await manager.findOneBy(UserEntity, { id: userId });
     if (!user) throw new NotFoundError('User');
     const stored = await manager.findOneBy(SubscriptionEntity, { userId });
-    const [live, workflows] = await Promise.all([
+    const [live, workflows, wait] = await Promise.all([
       this.executions.liveUsage(userId, manager),
       manager.countBy(WorkflowEntity, { ownerId: userId }),
+      this.waits.ofOwner(userId),
     ]);
     return {
       tier: user.tier,
       status: stored?.status ?? 'active',
       limits: PlanLimitsView.from(this.tiers.limitsOf(user)),
-      usage: { workflows, activeJobs: live.active, executionsToday: live.today },
+      usage: { workflows, activeJobs: live.active, executionsToday: live.today, queued: wait.queued, oldestWaitMs: wait.oldestWaitMs },
       provider: stored?.provider ?? this.config.billing.provider,
       ...(stored?.currentPeriodEnd ? { currentPeriodEnd: stored.currentPeriodEnd.toISOString() } : {}),
       cancelAtPeriodEnd: stored?.cancelAtPeriodEnd ?? false,

@@ -13,4 +13,6 @@ export class RegionResponse {
   waiting: number;
   @ApiProperty({ description: 'Jobs being executed now', example: 1 })
   active: number;
+  @ApiProperty({ description: 'Milliseconds the oldest queued run of this region has waited to start; 0 when none waits', example: 0 })
+  oldestWaitMs: number;
 }

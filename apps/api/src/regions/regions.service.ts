@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { WorkerPresence } from '@app/admission';
 import { AppConfig } from '@app/config';
+import { QueueWaitRepository } from '@app/executions';
 import { RegionQueues, regionQueueName } from '@app/queue-contracts';
 import { RegionResponse } from './regions.dto';
 
@@ -10,10 +11,12 @@ export class RegionsService {
     private readonly queues: RegionQueues,
     private readonly presence: WorkerPresence,
     private readonly config: AppConfig,
+    private readonly waits: QueueWaitRepository,
   ) {}
 
   /** What an operator needs per region: is anyone consuming, and how much is piling up. */
   async list(): Promise<RegionResponse[]> {
+    const oldestWaits = await this.waits.oldestByRegion();
     return Promise.all(
       this.config.regions.map(async (region) => {
         const queue = this.queues.get(region);
@@ -28,6 +31,7 @@ export class RegionsService {
           workers,
           waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
           active: counts.active ?? 0,
+          oldestWaitMs: oldestWaits.get(region) ?? 0,
         };
       }),
     );

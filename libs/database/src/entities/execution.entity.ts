@@ -33,9 +33,13 @@ export class ExecutionEntity {
   @Column({ type: 'text' })
   queue: string;
 
-  /** BullMQ priority at acceptance (from the owner's tier). */
+  /** BullMQ priority when its job was added: the queue tag's distance from the region's fair-share base. */
   @Column({ type: 'integer', default: 0 })
   priority: number;
+
+  /** Its place in the region's fair order while queued (flowline_queue_tag.sql); null while waiting. */
+  @Column({ name: 'queue_tag', type: 'bigint', nullable: true, select: false })
+  queueTag?: string | null;
 
   /** The workflow's steps when the run was accepted: later edits do not change a run. */
   @Column({ type: 'jsonb' })

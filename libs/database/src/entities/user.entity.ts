@@ -10,6 +10,8 @@ export interface CustomLimits {
   dailyExecutions?: number | null;
   retentionDays?: number | null;
   apiRequestsPerMinute?: number | null;
+  /** Fair share in a region queue (1..16); absent or null: the tier's weight. */
+  queueWeight?: number | null;
 }
 
 @Entity({ name: 'users' })

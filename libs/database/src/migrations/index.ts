@@ -9,6 +9,7 @@ import { RepairOneRoundTripAdmission1765000000000 } from './1765000000000-repair
 import { ExecutionFunctionsFromFiles1765100000000 } from './1765100000000-execution-functions-from-files';
 import { AdmissionInBatches1765200000000 } from './1765200000000-admission-in-batches';
 import { QueueStoreInPostgres1765300000000 } from './1765300000000-queue-store-in-postgres';
+import { FairShareQueueOrder1765400000000 } from './1765400000000-fair-share-queue-order';
 
 /** Listed explicitly: the apps are bundled, so a file glob would find nothing. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ExecutionFunctionsFromFiles1765100000000,
   AdmissionInBatches1765200000000,
   QueueStoreInPostgres1765300000000,
+  FairShareQueueOrder1765400000000,
 ];

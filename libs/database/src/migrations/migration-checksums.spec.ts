@@ -19,6 +19,7 @@ const LANDED: Record<string, string> = {
   '1765100000000-execution-functions-from-files.ts': '3f98c876b5d338d1ab0aaeccd56c7919e343dc8010db90f8337f76884842c226',
   '1765200000000-admission-in-batches.ts': 'f4cced58c4dd917707b0507bb01280a4c65a67cc33a14ea9b043c38c14e17427',
   '1765300000000-queue-store-in-postgres.ts': '9eb49a059452125e9191f8906df56214d911b5e381ab0fa65ff84a1bcce2cfc3',
+  '1765400000000-fair-share-queue-order.ts': '88d2b230ebd6a0d2e00fc3614357e730bb0af4682a84df32d77fb50edd77d979',
 };
 
 /**
@@ -71,6 +72,26 @@ const SQL_FUNCTION_FILES: [string, string, string][] = [
     'flowline_admit_execution.sql',
     '1765200000000-admission-in-batches.ts',
     'ce5a69a2238578fbea5b10869d71120ac8c797b2717955f420083227f5824059',
+  ],
+  [
+    'flowline_queue_tag.sql',
+    '1765400000000-fair-share-queue-order.ts',
+    'fed2cdfa1f72a1c846d54871191e559efc53a9e9c0e969ff3923dec7ce3ad99d',
+  ],
+  [
+    'flowline_queue_priority.sql',
+    '1765400000000-fair-share-queue-order.ts',
+    '35aac0c64e955ac24cb40e043f5db56c50b17c275b20000bb47360f52351131e',
+  ],
+  [
+    'flowline_promote_waiting.sql',
+    '1765400000000-fair-share-queue-order.ts',
+    '6d63cd58bf5be07e65e5dca2c84290be15b5a61f4d730bad38273654a624f588',
+  ],
+  [
+    'flowline_admit_execution.sql',
+    '1765400000000-fair-share-queue-order.ts',
+    '1ffe1e1fb9c78ea759894ae77149445f8e93810cdecedd906cbefe91eab50e94',
   ],
 ];
 const SQL_DIR = join(__dirname, '../../../executions/src/sql');

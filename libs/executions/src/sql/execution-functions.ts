@@ -5,6 +5,9 @@ import durationMs from './flowline_duration_ms.sql';
 import finishExecution from './flowline_finish_execution.sql';
 import liveUsage from './flowline_live_usage.sql';
 import lockOwner from './flowline_lock_owner.sql';
+import promoteWaiting from './flowline_promote_waiting.sql';
+import queuePriority from './flowline_queue_priority.sql';
+import queueTag from './flowline_queue_tag.sql';
 import recordStep from './flowline_record_step.sql';
 
 /**
@@ -19,6 +22,9 @@ export const EXECUTION_FUNCTIONS: Readonly<Record<string, string>> = {
   flowline_admission_decision: admissionDecision,
   flowline_live_usage: liveUsage,
   flowline_record_step: recordStep,
+  flowline_queue_tag: queueTag,
+  flowline_queue_priority: queuePriority,
+  flowline_promote_waiting: promoteWaiting,
   flowline_admit_execution: admitExecution,
   flowline_finish_execution: finishExecution,
 };

@@ -1,15 +1,17 @@
 -- Admission in one round trip: the caller's workflow (its current definition and state), the region, the
 -- limits, the execution row and its audit row. The argument is an AdmitArgument (execution-admission.repository.ts):
--- {id, ownerId, workflowId, trigger, priority, input, requestId, resultAwaited,
+-- {id, ownerId, workflowId, trigger, queueWeight, input, requestId, resultAwaited,
 --  region: {requested, preferred, default}, queues: {<region>: <queue>},
 --  limits: {maxConcurrent, daily, queueWhenBusy, maxWaiting}, audit: {...} | null}.
 -- VOLATILE plpgsql: each statement takes a fresh snapshot, so counts read after the owner lock see the runs the
 -- previous lock holder committed. The audit row's metadata gains the run's region and status.
 -- Called once per argument of a batch in one transaction (ExecutionAdmissionRepository's group commit): the
 -- run's created_at is clock_timestamp(), not the transaction's now(), so runs admitted together keep their order.
+-- A queued run takes its place in the region's fair order under the owner lock (flowline_queue_tag); a waiting
+-- one takes it when it is promoted (flowline_promote_waiting). admitted_priority is its job's BullMQ priority.
 CREATE OR REPLACE FUNCTION flowline_admit_execution(admission jsonb,
   OUT decision text, OUT admitted_region text, OUT admitted_queue text, OUT admitted_at timestamptz,
-  OUT usage_active int, OUT usage_waiting int, OUT usage_today int)
+  OUT usage_active int, OUT usage_waiting int, OUT usage_today int, OUT admitted_priority int)
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   v_owner uuid := (admission->>'ownerId')::uuid;
@@ -17,6 +19,7 @@ DECLARE
   v_audit jsonb := admission->'audit';
   flow record;
   usage record;
+  v_tag bigint;
 BEGIN
   SELECT w.active, w.region, w.steps INTO flow FROM workflows w
    WHERE w.id = (admission->>'workflowId')::uuid AND w.owner_id = v_owner;
@@ -51,10 +54,16 @@ BEGIN
       RETURN;
     END IF;
   END IF;
-  INSERT INTO executions (id, owner_id, workflow_id, status, trigger, region, queue, priority, definition, input, request_id,
-                          result_awaited, created_at)
+  admitted_priority := 0;
+  IF decision = 'queued' THEN
+    PERFORM flowline_lock_owner(v_owner);
+    v_tag := flowline_queue_tag(v_owner, admitted_region, (admission->>'queueWeight')::int);
+    admitted_priority := flowline_queue_priority(admitted_region, v_tag);
+  END IF;
+  INSERT INTO executions (id, owner_id, workflow_id, status, trigger, region, queue, priority, queue_tag, definition, input,
+                          request_id, result_awaited, created_at)
   VALUES ((admission->>'id')::uuid, v_owner, (admission->>'workflowId')::uuid, decision, admission->>'trigger', admitted_region,
-          admitted_queue, (admission->>'priority')::int, flow.steps, admission->'input', admission->>'requestId',
+          admitted_queue, admitted_priority, v_tag, flow.steps, admission->'input', admission->>'requestId',
           (admission->>'resultAwaited')::boolean, clock_timestamp())
   RETURNING executions.created_at INTO admitted_at;
   IF jsonb_typeof(v_audit) = 'object' THEN
