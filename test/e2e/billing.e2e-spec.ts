@@ -61,8 +61,10 @@ describe('billing with the mock provider', () => {
         priceMonthlyUsd: TIERS[tier].priceMonthlyUsd,
         support: TIERS[tier].support,
         limits: TIERS[tier].limits,
+        queueWeight: TIERS[tier].queueWeight,
       })),
     );
+    expect(response.body.map((plan: { queueWeight: number }) => plan.queueWeight)).toEqual([1, 2, 4]);
     expect(response.body[1]).toMatchObject({
       tier: 'pro',
       priceMonthlyUsd: 29,
@@ -86,7 +88,7 @@ describe('billing with the mock provider', () => {
       tier: 'free',
       status: 'active',
       limits: { ...TIERS.free.limits, maxConcurrentJobs: 3, dailyExecutions: null },
-      usage: { workflows: 2, activeJobs: 1, executionsToday: 1 },
+      usage: { workflows: 2, activeJobs: 1, executionsToday: 1, queued: expect.any(Number), oldestWaitMs: expect.any(Number) },
       provider: 'mock',
       cancelAtPeriodEnd: false,
     });

@@ -3,6 +3,8 @@ import { sql } from '../support/database';
 import { HttpClient } from '../support/http-client';
 import { eventually } from '../support/polling';
 import { FlowlineProcess } from '../support/processes';
+import { queueView } from '../support/queue-view';
+import { TEST_REDIS_URL } from '../support/test-env';
 import { startStack, TestStack } from '../support/test-api';
 import { registerUser, TestUser } from '../support/users';
 
@@ -40,7 +42,7 @@ describe('fair share between tenants in a region queue', () => {
   let http: HttpClient;
 
   beforeAll(async () => {
-    stack = await startStack({}, { workers: [] });
+    stack = await startStack({ RECONCILE_INTERVAL_MS: '1000' }, { workers: [] });
     http = stack.api.http;
   });
   afterAll(() => stack?.close());
@@ -179,6 +181,48 @@ describe('fair share between tenants in a region queue', () => {
     // Each promoted run joins one round behind the head: the five start within a few rounds of 4 enterprise runs.
     expect(lastFree).toBeLessThan(150);
     expectAcceptanceOrderPerOwner(started);
+  });
+
+  it('a region whose tags outgrew the priority range is rebased by maintenance: the order is fair again', async () => {
+    const head = await tenant('rebase-head', { tier: 'enterprise' });
+    const flooder = await tenant('rebase-ent', { tier: 'enterprise' });
+    const small = await tenant('rebase-free', {});
+    // A region that never drained: its head's tag is far above the base, so new priorities hit BullMQ's limit.
+    const [headRun] = await accept(head, 1);
+    await sql(stack.database.url, `UPDATE executions SET queue_tag = 5000000 WHERE id = $1`, [headRun]);
+    await sql(
+      stack.database.url,
+      `INSERT INTO queue_fair_share (region, base) VALUES ($1, 0) ON CONFLICT (region) DO UPDATE SET base = 0`,
+      [REGION],
+    );
+    await accept(flooder, 100);
+    const [single] = await accept(small, 1);
+    const { hostname, port } = new URL(TEST_REDIS_URL);
+    const queue = queueView(`${REGION}-default`, {
+      redis: { host: hostname, port: Number(port || 6379), prefix: stack.env.REDIS_KEY_PREFIX as string },
+      databaseUrl: stack.database.url,
+    });
+    try {
+      expect((await queue.getJob(single))?.priority).toBe(2 ** 21 - 1);
+      // Maintenance runs in any worker: one of the other region moves eu-west-1's base.
+      const maintenance = await stack.startWorker({ WORKER_REGION: 'us-east-1' });
+      try {
+        await eventually(
+          async () => (await queue.getJob(single))?.priority ?? 0,
+          (priority) => priority > 0 && priority < 100,
+          30_000,
+        );
+      } finally {
+        await maintenance.stop();
+      }
+    } finally {
+      await queue.close();
+    }
+    const started = await drain([head, flooder, small], 102);
+    expect(started.findIndex((run) => run.id === single)).toBeLessThan(20);
+    expectAcceptanceOrderPerOwner(started);
+    const [{ base }] = await sql<{ base: string }>(stack.database.url, `SELECT base FROM queue_fair_share WHERE region = $1`, [REGION]);
+    expect(Number(base)).toBe(5000000 - 1);
   });
 
   it('shows the wait: /regions oldestWaitMs, /billing/subscription usage.queued and usage.oldestWaitMs, and the queue metrics', async () => {

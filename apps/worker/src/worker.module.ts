@@ -11,6 +11,7 @@ import { CancelListener } from './cancel-listener.service';
 import { CredentialResolver } from './credential-resolver';
 import { ExecutionProcessor } from './execution.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
+import { FairShareRebase } from './maintenance/fair-share-rebase.service';
 import { Reconciler } from './maintenance/reconciler.service';
 import { RetentionService } from './maintenance/retention.service';
 import { queueConsumers } from './queue-consumers';
@@ -40,6 +41,7 @@ export class WorkerModule {
         ScheduledTickHandler,
         WorkerHttpServer,
         Reconciler,
+        FairShareRebase,
         RetentionService,
         MaintenanceScheduler,
         ...consumers.providers,

@@ -3,24 +3,19 @@ import { ExecutionAdmissionRepository } from './execution-admission.repository';
 import { ExecutionAnalyticsRepository } from './execution-analytics.repository';
 import { ExecutionReadRepository } from './execution-read.repository';
 import { ExecutionRunRepository } from './execution-run.repository';
+import { QueueOrderRepository } from './queue-order.repository';
 import { QueueWaitRepository } from './queue-wait.repository';
+
+const REPOSITORIES = [
+  ExecutionAdmissionRepository,
+  ExecutionRunRepository,
+  ExecutionReadRepository,
+  ExecutionAnalyticsRepository,
+  QueueWaitRepository,
+  QueueOrderRepository,
+];
 
 /** The run lifecycle's one home for SQL about executions; needs DatabaseModule (SqlPool, the TypeORM repositories). */
 @Global()
-@Module({
-  providers: [
-    ExecutionAdmissionRepository,
-    ExecutionRunRepository,
-    ExecutionReadRepository,
-    ExecutionAnalyticsRepository,
-    QueueWaitRepository,
-  ],
-  exports: [
-    ExecutionAdmissionRepository,
-    ExecutionRunRepository,
-    ExecutionReadRepository,
-    ExecutionAnalyticsRepository,
-    QueueWaitRepository,
-  ],
-})
+@Module({ providers: REPOSITORIES, exports: REPOSITORIES })
 export class ExecutionsModule {}

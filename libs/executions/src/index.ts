@@ -5,4 +5,5 @@ export * from './execution-maintenance.repository';
 export * from './execution-read.repository';
 export * from './execution-run.repository';
 export * from './executions.module';
+export * from './queue-order.repository';
 export * from './queue-wait.repository';

@@ -33,6 +33,8 @@ export class PlanResponse {
   support: string;
   @ApiProperty({ type: PlanLimitsView })
   limits: PlanLimitsView;
+  @ApiProperty({ description: 'Fair share in a region queue: while runs wait, owners get starts in proportion to it', example: 2 })
+  queueWeight: number;
 
   static from(definition: TierDefinition): PlanResponse {
     return {
@@ -41,6 +43,7 @@ export class PlanResponse {
       priceMonthlyUsd: definition.priceMonthlyUsd,
       support: definition.support,
       limits: PlanLimitsView.from(definition.limits),
+      queueWeight: definition.queueWeight,
     };
   }
 }

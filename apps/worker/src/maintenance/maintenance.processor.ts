@@ -4,6 +4,7 @@ import { AppConfig } from '@app/config';
 import { MAINTENANCE_QUEUE, MaintenanceJob } from '@app/queue-contracts';
 import { checkJobTable, isNameOf } from '../consumers/job-table';
 import { QueueConsumerHost } from '../consumers/queue-consumer.host';
+import { FairShareRebase } from './fair-share-rebase.service';
 import { Reconciler } from './reconciler.service';
 import { RetentionService } from './retention.service';
 
@@ -12,10 +13,10 @@ import { RetentionService } from './retention.service';
 export class MaintenanceProcessor extends QueueConsumerHost<void> {
   private readonly tasks: Readonly<Record<MaintenanceJob, () => Promise<unknown>>>;
 
-  constructor(config: AppConfig, reconciler: Reconciler, retention: RetentionService) {
+  constructor(config: AppConfig, reconciler: Reconciler, retention: RetentionService, rebase: FairShareRebase) {
     super(new Logger('Maintenance'), config.worker.shutdownGraceMs);
     this.tasks = checkJobTable(MAINTENANCE_QUEUE, MaintenanceJob, {
-      [MaintenanceJob.Reconcile]: () => reconciler.reconcile(),
+      [MaintenanceJob.Reconcile]: async () => ({ ...(await reconciler.reconcile()), rebased: await rebase.rebase() }),
       [MaintenanceJob.Retention]: () => retention.purge(),
     });
   }
