@@ -23,6 +23,7 @@ const BOTH_MODES = [
   'operations',
   'faults-postgres',
   'faults-admission',
+  'fair-share',
 ];
 
 module.exports = {

@@ -89,9 +89,10 @@ describe(`multi-region execution (${onRedis ? 'two regional Redis databases' : '
     const regions = await http.get('/regions', { token: user.token });
     expect(regions.status).toBe(200);
     expect(regions.body).toEqual([
-      { id: 'us-east-1', queue: 'us-east-1-default', default: true, workers: 1, waiting: 0, active: 0 },
-      { id: 'eu-west-1', queue: 'eu-west-1-default', default: false, workers: 0, waiting: 1, active: 0 },
+      { id: 'us-east-1', queue: 'us-east-1-default', default: true, workers: 1, waiting: 0, active: 0, oldestWaitMs: 0 },
+      { id: 'eu-west-1', queue: 'eu-west-1-default', default: false, workers: 0, waiting: 1, active: 0, oldestWaitMs: expect.any(Number) },
     ]);
+    expect(regions.body[1].oldestWaitMs).toBeGreaterThanOrEqual(0);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect((await http.get(`/executions/${executionId}`, { token: user.token })).body.status).toBe('queued');
 
