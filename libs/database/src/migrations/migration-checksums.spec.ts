@@ -73,11 +73,7 @@ const SQL_FUNCTION_FILES: [string, string, string][] = [
     '1765200000000-admission-in-batches.ts',
     'ce5a69a2238578fbea5b10869d71120ac8c797b2717955f420083227f5824059',
   ],
-  [
-    'flowline_queue_tag.sql',
-    '1765400000000-fair-share-queue-order.ts',
-    'fed2cdfa1f72a1c846d54871191e559efc53a9e9c0e969ff3923dec7ce3ad99d',
-  ],
+  ['flowline_queue_tag.sql', '1765400000000-fair-share-queue-order.ts', 'fed2cdfa1f72a1c846d54871191e559efc53a9e9c0e969ff3923dec7ce3ad99d'],
   [
     'flowline_queue_priority.sql',
     '1765400000000-fair-share-queue-order.ts',
