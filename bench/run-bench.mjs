@@ -155,6 +155,8 @@ function stackEnv(queueBackend, databaseUrl, prefix) {
     JWT_SECRET: randomBytes(32).toString('hex'),
     ENCRYPTION_KEYS: `v1:${randomBytes(32).toString('base64')}`,
     MIGRATIONS_RUN: 'false',
+    // The bench reads both processes' /metrics on loopback.
+    METRICS_PUBLIC: 'true',
     // Keep scheduled maintenance out of the measured minutes.
     RETENTION_CRON: '0 0 1 1 *',
   };

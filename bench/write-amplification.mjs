@@ -75,6 +75,7 @@ async function migrate(databaseUrl) {
   const env = {
     NODE_ENV: 'production',
     ENV_FILE: 'none',
+    METRICS_PUBLIC: 'true',
     DATABASE_URL: databaseUrl,
     JWT_SECRET: randomBytes(32).toString('hex'),
     ENCRYPTION_KEYS: `v1:${randomBytes(32).toString('base64')}`,

@@ -164,6 +164,23 @@ describe('analytics inside the retention window (real api, PostgreSQL)', () => {
     expect(body.series.map((day: { total: number }) => day.total)).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 
+  it("cancelling an execution outside the caller's retention window is a 404, as reading it, and changes nothing", async () => {
+    const user = await registerUser(http, 'old-cancel');
+    const id = await workflow(user);
+    const [old, recent] = await insertExecutions(stack.database.url, [
+      { ownerId: user.id, workflowId: id, status: 'waiting', ageDays: 10 },
+      { ownerId: user.id, workflowId: id, status: 'waiting', ageDays: 1 },
+    ]);
+    const refused = await http.post(`/executions/${old}/cancel`, undefined, { token: user.token });
+    expect(refused.status).toBe(404);
+    expect(refused.body).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await http.get(`/executions/${old}`, { token: user.token })).status).toBe(404);
+    const cancelled = await http.post(`/executions/${recent}/cancel`, undefined, { token: user.token });
+    expect(cancelled.body).toMatchObject({ id: recent, status: 'cancelled' });
+    const rows = await sql<{ id: string; status: string }>(stack.database.url, 'SELECT id, status FROM executions WHERE id = ANY($1)', [[old, recent]]);
+    expect(Object.fromEntries(rows.map((row) => [row.id, row.status]))).toEqual({ [old]: 'waiting', [recent]: 'cancelled' });
+  });
+
   it('a free user: days=90 answers with retentionDays 7 and days 7; reads hide older executions; an upgrade shows them at once, a downgrade hides them again', async () => {
     const user = await registerUser(http, 'free');
     const id = await workflow(user);

@@ -37,6 +37,9 @@ interface Started {
   started_at: Date;
 }
 
+// Each case accepts and drains up to 1,010 runs: minutes on a loaded machine, not seconds.
+jest.setTimeout(180_000);
+
 describe('fair share between tenants in a region queue', () => {
   let stack: TestStack;
   let http: HttpClient;

@@ -150,4 +150,14 @@ describe('security headers on every response (real api)', () => {
       expectSecurityHeaders(preflight, 'preflight');
     });
   });
+
+  it("the worker's /health, /metrics and unknown paths carry the same headers (and no-store)", async () => {
+    await stack.startWorker({ WORKER_REGION: 'us-east-1' });
+    const port = stack.workerPorts[stack.workerPorts.length - 1];
+    for (const path of ['/health', '/metrics', '/nothing-here']) {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      expectSecurityHeaders(response, `worker ${path}`);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RunAdmission } from '@app/admission';
 import { UserEntity, WorkflowEntity } from '@app/database';
@@ -23,12 +24,25 @@ export class ScheduledTickHandler {
     }
     const owner = await this.dataSource.getRepository(UserEntity).findOneBy({ id: workflow.ownerId });
     if (!owner || owner.disabled) return;
+    const executionId = randomUUID();
     try {
       const { execution } = await this.admission.admit({
+        executionId,
         owner,
         workflowId: workflow.id,
         trigger: 'schedule',
         input: { scheduledAt: new Date().toISOString() },
+        // A tick is a run request of the owner's: audited with the run, in its admission statement.
+        audit: {
+          actorId: owner.id,
+          action: 'run.request',
+          targetType: 'workflow',
+          targetId: workflow.id,
+          ip: null,
+          userAgent: null,
+          requestId: null,
+          metadata: { executionId, trigger: 'schedule' },
+        },
       });
       this.logger.log({ workflowId: workflow.id, executionId: execution.id }, 'scheduled run accepted');
     } catch (error) {

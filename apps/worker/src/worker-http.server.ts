@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, Server } from 'node:http';
 import { AppConfig } from '@app/config';
+import { SECURITY_HEADERS } from '@app/http-security';
 import { FlowlineMetrics, metricsAuthorized } from '@app/metrics';
 import { RegionProcessor } from './region.processor';
 
@@ -21,10 +22,11 @@ export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     this.server = createServer((req, res) => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
       const path = (req.url ?? '/').split('?')[0];
       if (req.method === 'GET' && path === '/health') {
         const ok = this.host.isRunning();
-        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: ok ? 'ok' : 'starting', queue: this.host.queueName, workerId: this.host.workerId }));
         return;
       }

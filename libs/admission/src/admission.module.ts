@@ -4,6 +4,7 @@ import { ExecutionsModule } from '@app/executions';
 import { FlowlineMetrics } from '@app/metrics';
 import { QueueConnections } from '@app/queue-backend';
 import { RegionQueues } from '@app/queue-contracts';
+import { RejectionTallies } from './rejection-tallies';
 import { RunAdmission } from './run-admission.service';
 import { WaitingRunsPromoter } from './waiting-runs.promoter';
 import { WorkerPresence } from './worker-presence.service';
@@ -19,10 +20,11 @@ import { WorkerPresence } from './worker-presence.service';
         new RegionQueues(config, connections, (size) => metrics.batchSize.observe({ operation: 'job_add' }, size)),
     },
     RunAdmission,
+    RejectionTallies,
     WaitingRunsPromoter,
     WorkerPresence,
   ],
-  exports: [RegionQueues, RunAdmission, WaitingRunsPromoter, WorkerPresence],
+  exports: [RegionQueues, RunAdmission, RejectionTallies, WaitingRunsPromoter, WorkerPresence],
 })
 export class AdmissionModule implements OnApplicationShutdown {
   constructor(@Inject(RegionQueues) private readonly queues: RegionQueues) {}

@@ -19,6 +19,7 @@ import { RegionQueues, regionQueueName, RunToEnqueue } from '@app/queue-contract
 import { effectiveLimits, queueWeight, TierLimits } from '@app/tier-policy';
 import { AdmissionRequest, Admitted } from './admission.types';
 import { RecentRefusals, RefusalKey } from './recent-refusals';
+import { RejectionTallies } from './rejection-tallies';
 import { WorkerPresence } from './worker-presence.service';
 
 /**
@@ -38,6 +39,7 @@ export class RunAdmission {
     private readonly config: AppConfig,
     private readonly metrics: FlowlineMetrics,
     private readonly presence: WorkerPresence,
+    private readonly rejections: RejectionTallies,
   ) {
     this.regionQueues = Object.fromEntries(config.regions.map((region) => [region, regionQueueName(region)]));
   }
@@ -55,6 +57,8 @@ export class RunAdmission {
       if (refusal instanceof RunLimitError) {
         if (!recalled) this.refusals.remember(key, outcome, decidedAt);
         this.metrics.limitRejections.inc({ code: refusal.code, region: outcome.region ?? '', tier: owner.tier });
+        // Audited as one run.rejected row per owner, code and minute (RejectionTallies), not a row each.
+        this.rejections.count(owner.id, refusal.code);
       }
       throw refusal;
     }

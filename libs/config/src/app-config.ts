@@ -70,6 +70,8 @@ export abstract class AppConfig {
   abstract readonly trustProxy: boolean | number;
   abstract readonly executionTimeoutMs: number;
   abstract readonly metricsToken: string | null;
+  /** Production serves /metrics without METRICS_TOKEN only when this says so. */
+  abstract readonly metricsPublic: boolean;
   abstract readonly retentionCron: string;
   /** Rows deleted per retention transaction, so no purge holds locks for long. */
   abstract readonly retentionBatchSize: number;

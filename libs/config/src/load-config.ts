@@ -4,6 +4,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { parse as parseDotenv } from 'dotenv';
 import { AppConfig, EncryptionKey, LogLevel, NodeEnv, QueueBackend } from './app-config';
 import { parseDurationSeconds } from './duration';
+import { checkProduction } from './production-checks';
 import { EnvReader, RawEnv } from './env-reader';
 
 export class ConfigValidationError extends Error {
@@ -68,7 +69,7 @@ export function parseConfig(env: RawEnv): AppConfig {
   }
 
   const jwtSecret = reader.required('JWT_SECRET');
-  if (jwtSecret && jwtSecret.length < 32) reader.fail('JWT_SECRET', 'must be at least 32 characters');
+  if (jwtSecret && Buffer.byteLength(jwtSecret) < 32) reader.fail('JWT_SECRET', 'must be at least 32 bytes');
   const expiresIn = reader.string('JWT_EXPIRES_IN', '1h');
   const expiresInSeconds = parseDurationSeconds(expiresIn);
   if (expiresInSeconds === null) reader.fail('JWT_EXPIRES_IN', 'must be a duration like 3600, 15m, 1h or 7d');
@@ -155,6 +156,7 @@ export function parseConfig(env: RawEnv): AppConfig {
     trustProxy,
     executionTimeoutMs: reader.int('EXECUTION_TIMEOUT_MS', 300000, 1000, 86_400_000),
     metricsToken: reader.optionalString('METRICS_TOKEN'),
+    metricsPublic: reader.bool('METRICS_PUBLIC', false),
     retentionCron: parseCron(reader, 'RETENTION_CRON', '0 * * * *'),
     retentionBatchSize: reader.int('RETENTION_BATCH_SIZE', 5000, 1, 100_000),
     retentionBatchPauseMs: reader.int('RETENTION_BATCH_PAUSE_MS', 50, 0, 60_000),
@@ -168,6 +170,7 @@ export function parseConfig(env: RawEnv): AppConfig {
     },
   };
   if (config.corsOrigins.includes('*')) reader.fail('CORS_ORIGINS', 'must list origins; * is not allowed');
+  checkProduction(config, reader.list('ENCRYPTION_KEYS'), reader);
   if (reader.errors.length > 0) throw new ConfigValidationError(reader.errors);
   return config;
 }

@@ -28,7 +28,11 @@ function withinRetention(retentionDays: Limit): FindOperator<Date> | undefined {
   return Raw((column) => `${column} >= now() - make_interval(days => :retentionDays)`, { retentionDays });
 }
 
-const CANCEL = `WITH previous AS (SELECT id, status FROM executions WHERE id = $1 AND owner_id = $2 FOR UPDATE)
+// $3: the owner's retention window in days (null = none); an execution outside it is not the owner's to cancel.
+const CANCEL = `WITH previous AS (
+    SELECT id, status FROM executions
+     WHERE id = $1 AND owner_id = $2 AND ($3::int IS NULL OR created_at >= now() - make_interval(days => $3::int))
+       FOR UPDATE)
   UPDATE executions e
      SET status = 'cancelled', error = 'Cancelled by the user', finished_at = now(), duration_ms = flowline_duration_ms(e.started_at)
     FROM previous
@@ -82,9 +86,9 @@ export class ExecutionReadRepository {
       .getMany();
   }
 
-  /** waiting/queued/running → cancelled; null when it is not the owner's or already final. */
-  async cancel(ownerId: string, id: string): Promise<Cancelled | null> {
-    const [rows] = (await this.dataSource.query(CANCEL, [id, ownerId])) as [{ previous_status: ExecutionStatus; region: string }[], number];
+  /** waiting/queued/running → cancelled; null when it is not the owner's, outside `retentionDays`, or already final. */
+  async cancel(ownerId: string, id: string, retentionDays: Limit = null): Promise<Cancelled | null> {
+    const [rows] = (await this.dataSource.query(CANCEL, [id, ownerId, retentionDays])) as [{ previous_status: ExecutionStatus; region: string }[], number];
     const row = rows[0];
     return row ? { previousStatus: row.previous_status, region: row.region } : null;
   }

@@ -4,6 +4,7 @@ import { ExecutionAnalyticsRepository } from './execution-analytics.repository';
 import { ExecutionReadRepository } from './execution-read.repository';
 import { ExecutionRunRepository } from './execution-run.repository';
 import { QueueOrderRepository } from './queue-order.repository';
+import { RejectionTallyRepository } from './rejection-tally.repository';
 import { QueueWaitRepository } from './queue-wait.repository';
 
 const REPOSITORIES = [
@@ -13,6 +14,7 @@ const REPOSITORIES = [
   ExecutionAnalyticsRepository,
   QueueWaitRepository,
   QueueOrderRepository,
+  RejectionTallyRepository,
 ];
 
 /** The run lifecycle's one home for SQL about executions; needs DatabaseModule (SqlPool, the TypeORM repositories). */

@@ -7,3 +7,4 @@ export * from './execution-run.repository';
 export * from './executions.module';
 export * from './queue-order.repository';
 export * from './queue-wait.repository';
+export * from './rejection-tally.repository';

@@ -1,2 +1,3 @@
+export * from './deep-redact';
 export * from './logger-options';
 export * from './log-destination';

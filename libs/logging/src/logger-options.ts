@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { LoggerOptions } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import type { AppConfig } from '@app/config';
+import { CENSOR, redactDeep, redactedError } from './deep-redact';
 
 /** Anything that may hold a secret, wherever it sits in a log object. */
 export const REDACT_PATHS = [
@@ -27,7 +28,10 @@ export function baseLoggerOptions(config: AppConfig, name: string): LoggerOption
   return {
     name,
     level: config.logLevel,
-    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    redact: { paths: REDACT_PATHS, censor: CENSOR },
+    // At any depth, after the fixed paths above: a secret nested in a step's output or an error's details.
+    formatters: { log: (object) => redactDeep(object) as Record<string, unknown> },
+    serializers: { err: redactedError, error: redactedError },
   };
 }
 
@@ -40,12 +44,14 @@ export function requestIdOf(req: IncomingMessage): string {
 }
 
 export function httpLoggerOptions(config: AppConfig): PinoHttpOptions {
+  const base = baseLoggerOptions(config, 'flowline-api');
   return {
-    ...baseLoggerOptions(config, 'flowline-api'),
+    ...base,
     // The HTTP server names the request (`requestIdOf`) before pino-http sees it; pino-http keeps that id.
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     serializers: {
+      ...base.serializers,
       req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isClusterWorker, requestClusterMetrics, shareWithClusterPrimary } from './cluster-metrics';
 
@@ -105,8 +106,10 @@ export class FlowlineMetrics {
   }
 }
 
-/** Whether a request may read the metrics: open unless METRICS_TOKEN is set. */
+/** Whether a request may read the metrics: open unless METRICS_TOKEN is set; compared in constant time. */
 export function metricsAuthorized(token: string | null, authorization: string | undefined): boolean {
   if (!token) return true;
-  return authorization === `Bearer ${token}`;
+  // Digests have one length, so neither the comparison's time nor an early length check tells how much matched.
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(`Bearer ${token}`), digest(authorization ?? ''));
 }

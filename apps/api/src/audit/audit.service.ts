@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'workflow.update',
   'workflow.delete',
   'run.request',
+  'run.rejected',
   'credential.create',
   'credential.update',
   'credential.delete',

@@ -48,7 +48,7 @@ export class ExecutionsController {
   @ApiOkResponse({ type: ExecutionResponse })
   @ApiErrors(400, 404, 409)
   async cancel(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<ExecutionResponse> {
-    const execution = await this.executions.cancel(user.id, id);
+    const execution = await this.executions.cancel(user.id, id, this.tiers.retentionDaysOf(user));
     return ExecutionResponse.from(execution, await this.executions.stepsOf(user.id, id));
   }
 }

@@ -39,10 +39,11 @@ export class ExecutionsService {
    * cancelled here; the worker is told by a cancel event, aborts the step in
    * flight and runs no further step. Final: 409.
    */
-  async cancel(ownerId: string, id: string): Promise<ExecutionEntity> {
-    const cancelled = await this.executions.cancel(ownerId, id);
+  async cancel(ownerId: string, id: string, retentionDays: Limit = null): Promise<ExecutionEntity> {
+    const cancelled = await this.executions.cancel(ownerId, id, retentionDays);
     if (!cancelled) {
-      const execution = await this.get(ownerId, id);
+      // Outside the retention window it does not exist for the caller, as when reading it: 404, not 409.
+      const execution = await this.get(ownerId, id, retentionDays);
       throw new AppError(RunErrorCode.ExecutionFinal, `The execution already ended (${execution.status})`);
     }
     if (cancelled.previousStatus === 'queued') {
@@ -57,6 +58,6 @@ export class ExecutionsService {
         .catch((error: Error) => this.logger.warn(`Cancel signal not sent for ${id}: ${error.message}`));
     }
     if (cancelled.previousStatus !== 'waiting') await this.promoter.promote(ownerId).catch(() => undefined);
-    return this.get(ownerId, id);
+    return this.get(ownerId, id, retentionDays);
   }
 }

@@ -53,7 +53,8 @@ export class RunsService {
 
   /**
    * An accepted run is audited in its admission statement; a refused one (inactive, no queue) afterwards.
-   * Limit rejections (429) are left out: they come in floods, and a row each would turn a flood into as many writes.
+   * Limit rejections (429) are audited by RunAdmission as one run.rejected row per owner, code and minute with a
+   * count (RejectionTallies): they come in floods, and a row each would turn a flood into as many writes.
    */
   private async admitAudited(request: AdmissionRequest): Promise<Admitted> {
     const target = { actorId: request.owner.id, action: 'run.request' as const, targetType: 'workflow', targetId: request.workflowId };

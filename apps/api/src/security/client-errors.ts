@@ -1,17 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ErrorCode, RequestErrorCode } from '@app/errors';
+import { SECURITY_HEADERS } from '@app/http-security';
 import { errorBodyFor } from '../common/errors/error-body';
 
 // What securityHeaders() sends on a non-docs route, for answers written straight to the socket.
-const RAW_SECURITY_HEADERS = [
-  'Strict-Transport-Security: max-age=31536000; includeSubDomains',
-  'X-Frame-Options: DENY',
-  'X-Content-Type-Options: nosniff',
-  "Content-Security-Policy: default-src 'self'",
-  'X-XSS-Protection: 1; mode=block',
-  'Cache-Control: no-store',
-];
+const RAW_SECURITY_HEADERS = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`);
 
 const CLIENT_ERRORS: Record<string, [ErrorCode, string]> = {
   HPE_HEADER_OVERFLOW: [RequestErrorCode.HeadersTooLarge, 'The request line or headers are too large'],

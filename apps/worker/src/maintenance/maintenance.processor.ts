@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
+import { TALLY_SETTLE_SECONDS } from '@app/admission';
 import { AppConfig } from '@app/config';
+import { RejectionTallyRepository } from '@app/executions';
 import { MAINTENANCE_QUEUE, MaintenanceJob } from '@app/queue-contracts';
 import { checkJobTable, isNameOf } from '../consumers/job-table';
 import { QueueConsumerHost } from '../consumers/queue-consumer.host';
@@ -13,10 +15,21 @@ import { RetentionService } from './retention.service';
 export class MaintenanceProcessor extends QueueConsumerHost<void> {
   private readonly tasks: Readonly<Record<MaintenanceJob, () => Promise<unknown>>>;
 
-  constructor(config: AppConfig, reconciler: Reconciler, retention: RetentionService, rebase: FairShareRebase) {
+  constructor(
+    config: AppConfig,
+    reconciler: Reconciler,
+    retention: RetentionService,
+    rebase: FairShareRebase,
+    rejections: RejectionTallyRepository,
+  ) {
     super(new Logger('Maintenance'), config.worker.shutdownGraceMs);
     this.tasks = checkJobTable(MAINTENANCE_QUEUE, MaintenanceJob, {
-      [MaintenanceJob.Reconcile]: async () => ({ ...(await reconciler.reconcile()), rebased: await rebase.rebase() }),
+      [MaintenanceJob.Reconcile]: async () => ({
+        ...(await reconciler.reconcile()),
+        rebased: await rebase.rebase(),
+        // Finished minutes of limit rejections become their run.rejected audit rows.
+        rejectionAuditRows: await rejections.moveToAudit(TALLY_SETTLE_SECONDS),
+      }),
       [MaintenanceJob.Retention]: () => retention.purge(),
     });
   }

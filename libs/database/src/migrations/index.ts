@@ -10,6 +10,7 @@ import { ExecutionFunctionsFromFiles1765100000000 } from './1765100000000-execut
 import { AdmissionInBatches1765200000000 } from './1765200000000-admission-in-batches';
 import { QueueStoreInPostgres1765300000000 } from './1765300000000-queue-store-in-postgres';
 import { FairShareQueueOrder1765400000000 } from './1765400000000-fair-share-queue-order';
+import { RunRejectionTallies1765500000000 } from './1765500000000-run-rejection-tallies';
 
 /** Listed explicitly: the apps are bundled, so a file glob would find nothing. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AdmissionInBatches1765200000000,
   QueueStoreInPostgres1765300000000,
   FairShareQueueOrder1765400000000,
+  RunRejectionTallies1765500000000,
 ];

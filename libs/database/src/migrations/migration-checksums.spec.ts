@@ -20,6 +20,7 @@ const LANDED: Record<string, string> = {
   '1765200000000-admission-in-batches.ts': 'f4cced58c4dd917707b0507bb01280a4c65a67cc33a14ea9b043c38c14e17427',
   '1765300000000-queue-store-in-postgres.ts': '9eb49a059452125e9191f8906df56214d911b5e381ab0fa65ff84a1bcce2cfc3',
   '1765400000000-fair-share-queue-order.ts': '88d2b230ebd6a0d2e00fc3614357e730bb0af4682a84df32d77fb50edd77d979',
+  '1765500000000-run-rejection-tallies.ts': '70bb940b3cc8833ed883a43805555f6caf160b7bb0d41033c25f9c4b908912d1',
 };
 
 /**
