@@ -88,7 +88,10 @@ export class ExecutionReadRepository {
 
   /** waiting/queued/running → cancelled; null when it is not the owner's, outside `retentionDays`, or already final. */
   async cancel(ownerId: string, id: string, retentionDays: Limit = null): Promise<Cancelled | null> {
-    const [rows] = (await this.dataSource.query(CANCEL, [id, ownerId, retentionDays])) as [{ previous_status: ExecutionStatus; region: string }[], number];
+    const [rows] = (await this.dataSource.query(CANCEL, [id, ownerId, retentionDays])) as [
+      { previous_status: ExecutionStatus; region: string }[],
+      number,
+    ];
     const row = rows[0];
     return row ? { previousStatus: row.previous_status, region: row.region } : null;
   }
