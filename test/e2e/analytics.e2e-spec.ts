@@ -177,7 +177,9 @@ describe('analytics inside the retention window (real api, PostgreSQL)', () => {
     expect((await http.get(`/executions/${old}`, { token: user.token })).status).toBe(404);
     const cancelled = await http.post(`/executions/${recent}/cancel`, undefined, { token: user.token });
     expect(cancelled.body).toMatchObject({ id: recent, status: 'cancelled' });
-    const rows = await sql<{ id: string; status: string }>(stack.database.url, 'SELECT id, status FROM executions WHERE id = ANY($1)', [[old, recent]]);
+    const rows = await sql<{ id: string; status: string }>(stack.database.url, 'SELECT id, status FROM executions WHERE id = ANY($1)', [
+      [old, recent],
+    ]);
     expect(Object.fromEntries(rows.map((row) => [row.id, row.status]))).toEqual({ [old]: 'waiting', [recent]: 'cancelled' });
   });
 
