@@ -6,8 +6,8 @@ import { authorizeAtProvider, ProviderAccount, Tamper, TestOidcProvider } from '
 import { freePort } from '../support/processes';
 import { startStack, TestApi, TestStack } from '../support/test-api';
 
-// The browser reaches the api through this public address (a proxy in production); the test plays the proxy and
-// delivers the provider's redirect to the api's real port.
+// The public address of the api's callback (a proxy in production; the browser opens /auth/oidc/login there too). The
+// test plays browser and proxy: it delivers the provider's redirect, with the flow cookie, to the api's real port.
 const REDIRECT_URI = 'http://app.flowline.test/auth/oidc/callback';
 const ENFORCED_DOMAIN = 'sso-only.example.com';
 const RUN = randomBytes(4).toString('hex');
@@ -258,6 +258,23 @@ describe('single sign-on with a real OpenID provider (oidc-provider on loopback)
     expect((await api.http.post('/auth/register', { email: `other-${RUN}@example.org`, password: 'long-enough-password' })).status).toBe(
       201,
     );
+  });
+
+  it('the API document shows both routes as public, with their answers', async () => {
+    const document = (await api.http.get('/docs-json')).body as {
+      paths: Record<string, { get?: { summary?: string; security?: unknown[]; responses: Record<string, unknown> } }>;
+    };
+    const login = document.paths['/auth/oidc/login']?.get;
+    const callbackOperation = document.paths['/auth/oidc/callback']?.get;
+    expect(login).toMatchObject({
+      summary: expect.any(String),
+      responses: { 302: expect.anything(), 404: expect.anything(), 503: expect.anything() },
+    });
+    expect(callbackOperation).toMatchObject({
+      summary: expect.any(String),
+      responses: { 200: expect.anything(), 401: expect.anything(), 404: expect.anything(), 503: expect.anything() },
+    });
+    for (const operation of [login, callbackOperation]) expect(operation?.security ?? []).toEqual([]);
   });
 
   it('no code, token or client secret appears in the api output', () => {

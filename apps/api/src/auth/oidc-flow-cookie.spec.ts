@@ -1,6 +1,7 @@
 import { EnvelopeCipher } from '@app/crypto';
 import {
   clearedOidcFlowCookie,
+  flowCookieScopeOf,
   newOidcFlow,
   OIDC_FLOW_TTL_SECONDS,
   oidcFlowCookie,
@@ -40,12 +41,17 @@ describe('the single sign-on flow cookie', () => {
     expect(openOidcFlow(cipher, 'client', `${sealed}.extra`)).toBe('invalid_flow');
   });
 
-  it('is HttpOnly, SameSite=Lax, scoped to /auth/oidc, Secure over https, and cleared with Max-Age=0', () => {
-    expect(oidcFlowCookie('abc', false)).toBe(
+  it("is HttpOnly, SameSite=Lax, scoped to the callback's folder, Secure over https, and cleared with Max-Age=0", () => {
+    const local = flowCookieScopeOf('http://127.0.0.1:3000/auth/oidc/callback');
+    const proxied = flowCookieScopeOf('https://example.com/api/auth/oidc/callback/');
+    expect([local, proxied]).toEqual([
+      { path: '/auth/oidc', secure: false },
+      { path: '/api/auth/oidc', secure: true },
+    ]);
+    expect(oidcFlowCookie('abc', local)).toBe(
       `flowline_oidc=abc; Path=/auth/oidc; Max-Age=${OIDC_FLOW_TTL_SECONDS}; HttpOnly; SameSite=Lax`,
     );
-    expect(oidcFlowCookie('abc', true)).toMatch(/; Secure$/);
-    expect(clearedOidcFlowCookie(true)).toBe('flowline_oidc=; Path=/auth/oidc; Max-Age=0; HttpOnly; SameSite=Lax; Secure');
+    expect(clearedOidcFlowCookie(proxied)).toBe('flowline_oidc=; Path=/api/auth/oidc; Max-Age=0; HttpOnly; SameSite=Lax; Secure');
     expect(oidcFlowCookieValue('a=1; flowline_oidc=v1.x.y; b=2')).toBe('v1.x.y');
     expect(oidcFlowCookieValue('flowline_oidc=')).toBeUndefined();
     expect(oidcFlowCookieValue(undefined)).toBeUndefined();

@@ -15,14 +15,14 @@ import { DecryptionError, EnvelopeCipher } from '@app/crypto';
  *   expiry is inside the sealed payload (Max-Age is only advice to the browser).
  * HttpOnly keeps scripts away from it; SameSite=Lax (not Strict) because the callback
  * is a top-level navigation coming from the provider's site, which Strict would strip;
- * Path limits it to the two routes; Secure whenever the redirect URL is https.
+ * Path limits it to the two routes (as the browser sees them: the redirect URL's folder,
+ * which keeps a proxy's path prefix); Secure whenever the redirect URL is https.
  * A flow is single use: the callback marks its state as spent (OidcService), so a replay
  * of the cookie with the same answer is refused before the provider is asked again.
  * One flow per browser at a time: a second login in another tab replaces the cookie.
  */
 export const OIDC_FLOW_COOKIE = 'flowline_oidc';
 export const OIDC_FLOW_TTL_SECONDS = 600;
-const COOKIE_PATH = '/auth/oidc';
 const FORMAT = 'v1';
 
 export interface OidcFlow {
@@ -86,19 +86,31 @@ export function openOidcFlow(
   return { state, nonce, codeVerifier, expiresAt };
 }
 
-function cookie(value: string, maxAgeSeconds: number, secure: boolean): string {
-  const attributes = [`${OIDC_FLOW_COOKIE}=${value}`, `Path=${COOKIE_PATH}`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax'];
-  if (secure) attributes.push('Secure');
+/** Where the browser sends the cookie back, derived from OIDC_REDIRECT_URL (its callback's folder, e.g. `/auth/oidc`). */
+export interface FlowCookieScope {
+  path: string;
+  secure: boolean;
+}
+
+export function flowCookieScopeOf(redirectUrl: string): FlowCookieScope {
+  const url = new URL(redirectUrl);
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/[^/]*$/, '');
+  return { path: path || '/', secure: url.protocol === 'https:' };
+}
+
+function cookie(value: string, maxAgeSeconds: number, scope: FlowCookieScope): string {
+  const attributes = [`${OIDC_FLOW_COOKIE}=${value}`, `Path=${scope.path}`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax'];
+  if (scope.secure) attributes.push('Secure');
   return attributes.join('; ');
 }
 
-export function oidcFlowCookie(sealed: string, secure: boolean): string {
-  return cookie(sealed, OIDC_FLOW_TTL_SECONDS, secure);
+export function oidcFlowCookie(sealed: string, scope: FlowCookieScope): string {
+  return cookie(sealed, OIDC_FLOW_TTL_SECONDS, scope);
 }
 
 /** Sent with every callback answer, success or not: a flow is finished once its callback arrived. */
-export function clearedOidcFlowCookie(secure: boolean): string {
-  return cookie('', 0, secure);
+export function clearedOidcFlowCookie(scope: FlowCookieScope): string {
+  return cookie('', 0, scope);
 }
 
 /** The flow cookie's value from a Cookie header. */

@@ -63,7 +63,7 @@ export class OidcController {
   callback(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<LoginResponse> {
     this.oidc.assertEnabled();
     // The query is read raw: providers add parameters of their own (iss, session_state, scope) that a DTO would refuse.
-    void reply.header('Set-Cookie', clearedOidcFlowCookie(this.oidc.secureCookie));
+    void reply.header('Set-Cookie', clearedOidcFlowCookie(this.oidc.cookieScope));
     return this.oidc.finish(request.url, request.headers.cookie);
   }
 }

@@ -12,7 +12,16 @@ import { LoginResponse } from './auth.dto';
 import { UnauthenticatedError } from './auth.errors';
 import { AuthService } from './auth.service';
 import { OidcClient, OidcIdentity } from './oidc.client';
-import { newOidcFlow, OIDC_FLOW_TTL_SECONDS, oidcFlowCookie, oidcFlowCookieValue, openOidcFlow, sealOidcFlow } from './oidc-flow-cookie';
+import {
+  FlowCookieScope,
+  flowCookieScopeOf,
+  newOidcFlow,
+  OIDC_FLOW_TTL_SECONDS,
+  oidcFlowCookie,
+  oidcFlowCookieValue,
+  openOidcFlow,
+  sealOidcFlow,
+} from './oidc-flow-cookie';
 import { OidcFailure } from './oidc-failure';
 import { hashPassword } from './passwords';
 
@@ -41,9 +50,9 @@ export class OidcService {
     if (!this.config.oidc) throw new AppError(CommonErrorCode.NotFound, 'Single sign-on is not enabled on this deployment');
   }
 
-  /** Whether the flow cookie must be Secure: whenever the browser comes back over https. */
-  get secureCookie(): boolean {
-    return this.config.oidc?.redirectUrl.startsWith('https:') ?? false;
+  /** The flow cookie's Path and Secure, from the address the browser comes back to. */
+  get cookieScope(): FlowCookieScope {
+    return flowCookieScopeOf(this.config.oidc?.redirectUrl ?? 'http://localhost/auth/oidc/callback');
   }
 
   async start(): Promise<{ location: string; cookie: string }> {
@@ -55,7 +64,7 @@ export class OidcService {
     } catch (error) {
       throw error instanceof OidcFailure ? this.answerFor(error) : error;
     }
-    return { location, cookie: oidcFlowCookie(sealOidcFlow(this.cipher, this.clientId, flow), this.secureCookie) };
+    return { location, cookie: oidcFlowCookie(sealOidcFlow(this.cipher, this.clientId, flow), this.cookieScope) };
   }
 
   /** `requestUrl`: the callback's path and query as received; `cookieHeader`: the browser's Cookie header. */
