@@ -277,6 +277,19 @@ describe('single sign-on with a real OpenID provider (oidc-provider on loopback)
     for (const operation of [login, callbackOperation]) expect(operation?.security ?? []).toEqual([]);
   });
 
+  it('a callback while the provider is down answers 503 SERVICE_UNAVAILABLE, audited, and its code is not logged', async () => {
+    const flow = await startLogin();
+    await provider.stop();
+    const callbackUrl = new URL(REDIRECT_URI);
+    callbackUrl.searchParams.set('code', `code-${randomBytes(16).toString('hex')}`);
+    callbackUrl.searchParams.set('state', flow.location.searchParams.get('state')!);
+    callbackUrl.searchParams.set('iss', provider.issuer);
+    const result = await callback(callbackUrl, flow.cookie);
+    expect(result.response.status).toBe(503);
+    expect(result.response.body).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect((await auditOf('auth.sso_login_failed', result.requestId))[0].metadata).toMatchObject({ reason: 'provider_unreachable' });
+  });
+
   it('no code, token or client secret appears in the api output', () => {
     expect(secrets.length).toBeGreaterThan(10);
     const output = api.process.logs;
