@@ -16,7 +16,7 @@ const CLIENT = { id: 'flowline-e2e', secret: `client-secret-${randomBytes(16).to
 // One account per case, so "no user was created" is a question about one email.
 const ACCOUNTS: Record<string, ProviderAccount> = {
   ...Object.fromEntries(
-    ['ada', 'state', 'replay', 'nonce', 'issuer', 'audience', 'signature'].map((id) => [
+    ['ada', 'state', 'replay', 'nonce', 'issuer', 'audience', 'signature', 'disabled'].map((id) => [
       id,
       { email: `${id}-${RUN}@sso.example.com`, emailVerified: true, name: id },
     ]),
@@ -236,6 +236,29 @@ describe('single sign-on with a real OpenID provider (oidc-provider on loopback)
   it('an unverified email is refused', async () => {
     const row = await expectRefused('unverified', await signIn('unverified'), 'email_unverified');
     expect(row.metadata.email).toBe(ACCOUNTS.unverified.email);
+  });
+
+  it("the provider's refusal (?error=access_denied) is refused, with the provider's error code in the audit row", async () => {
+    const flow = await startLogin();
+    const callbackUrl = new URL(REDIRECT_URI);
+    callbackUrl.searchParams.set('error', 'access_denied');
+    callbackUrl.searchParams.set('state', flow.location.searchParams.get('state')!);
+    callbackUrl.searchParams.set('iss', provider.issuer);
+    const result = await callback(callbackUrl, flow.cookie);
+    expect(result.response.body).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
+    expect((await auditOf('auth.sso_login_failed', result.requestId))[0].metadata).toMatchObject({
+      reason: 'provider_error',
+      providerError: 'access_denied',
+    });
+  });
+
+  it('a disabled user is refused, audited as denied', async () => {
+    expect((await signIn('disabled')).response.status).toBe(200);
+    await sql(api.database.url, 'UPDATE users SET disabled = true WHERE email = $1', [ACCOUNTS.disabled.email]);
+    const refused = await signIn('disabled');
+    expect(refused.response.status).toBe(401);
+    const [row] = await auditOf('auth.sso_login_failed', refused.requestId);
+    expect(row).toMatchObject({ actor_id: null, target_id: expect.any(String), outcome: 'denied', metadata: { reason: 'disabled' } });
   });
 
   it('an enforced domain gets 403 SSO_REQUIRED on password login and registration, and signs in with SSO', async () => {

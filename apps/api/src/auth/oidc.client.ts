@@ -18,7 +18,9 @@ export interface OidcIdentity {
 
 /**
  * The only user of openid-client (ESM; Node 20.19+ loads it with require(esm), and
- * webpack leaves node_modules external). Discovery is lazy and cached: a provider that
+ * webpack leaves node_modules external). jest on Node 20 cannot load it, so unit specs
+ * do not import this file (oidc-failure.ts is read by shape for that reason); the
+ * e2e test runs it in the built api. Discovery is lazy and cached: a provider that
  * is down does not stop the api from booting, the first sign-in after it is back
  * discovers it, and a failed discovery is not cached.
  */
