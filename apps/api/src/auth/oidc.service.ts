@@ -107,6 +107,8 @@ export class OidcService {
     const identity = await this.client.exchange(callbackUrl, flow);
     if (!identity.email) throw new OidcFailure('email_missing');
     const email = identity.email.trim().toLowerCase();
+    // The same bounds registration puts on an email; a provider's claim is not trusted to be one.
+    if (email.length > 254 || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new OidcFailure('email_invalid');
     if (!identity.emailVerified) throw new OidcFailure('email_unverified', { email });
     return { ...identity, email };
   }
