@@ -32,6 +32,14 @@ describe('auth, users and api keys (real PostgreSQL and Redis)', () => {
     expect(me.headers.get('cache-control')).toContain('no-store');
   });
 
+  it('without the OIDC settings the single sign-on routes answer 404', async () => {
+    for (const path of ['/auth/oidc/login', '/auth/oidc/callback?code=made-up&state=made-up']) {
+      const response = await api.http.get(path);
+      expect({ path, status: response.status }).toEqual({ path, status: 404 });
+      expect(response.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+    }
+  });
+
   it('login answers with a bearer token and its lifetime', async () => {
     const user = await registerUser(api.http);
     const login = await api.http.post('/auth/login', { email: user.email, password: user.password });

@@ -2,6 +2,8 @@
 export const PUBLIC_ROUTES = new Set([
   'POST /auth/register',
   'POST /auth/login',
+  'GET /auth/oidc/login',
+  'GET /auth/oidc/callback',
   'GET /health',
   'GET /health/ready',
   'POST /hooks/{workflowId}',

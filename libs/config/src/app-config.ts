@@ -4,6 +4,16 @@ export type BillingProvider = 'mock' | 'stripe';
 export type QueueBackend = 'redis' | 'postgres';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** Sign-in with an OpenID Connect provider; all four settings or none. */
+export interface OidcConfig {
+  /** `OIDC_ISSUER`: the provider's issuer URL, discovered lazily at the first sign-in. */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** `OIDC_REDIRECT_URL`: this api's `/auth/oidc/callback` as the provider reaches the browser back. */
+  readonly redirectUrl: string;
+}
+
 export interface EncryptionKey {
   id: string;
   key: Buffer;
@@ -82,6 +92,10 @@ export abstract class AppConfig {
   /** A queued run with no job is re-enqueued once it is this old (younger ones may still be on their way to the queue). */
   abstract readonly reconcileQueuedAgeMs: number;
   abstract readonly auditRetentionDays: number;
+  /** Null unless OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URL are all set. */
+  abstract readonly oidc: OidcConfig | null;
+  /** `SSO_ENFORCED_DOMAINS`, lower case: emails of these domains may not register or sign in with a password. */
+  abstract readonly ssoEnforcedDomains: readonly string[];
   abstract readonly loginProtection: {
     readonly windowSeconds: number;
     readonly maxFailuresPerEmail: number;

@@ -122,4 +122,58 @@ describe('parseConfig', () => {
         .sort(),
     ).toEqual(['RETENTION_BATCH_SIZE', 'RETENTION_CRON']);
   });
+  describe('single sign-on (OIDC)', () => {
+    const oidc = {
+      OIDC_ISSUER: 'https://idp.example.com/realms/main',
+      OIDC_CLIENT_ID: 'flowline',
+      OIDC_CLIENT_SECRET: 'client-secret-value-never-echoed',
+      OIDC_REDIRECT_URL: 'https://api.example.com/auth/oidc/callback',
+    };
+
+    it('is off with none of the four settings, and on with all of them', () => {
+      expect(parseConfig(valid)).toMatchObject({ oidc: null, ssoEnforcedDomains: [] });
+      expect(parseConfig({ ...valid, ...oidc }).oidc).toEqual({
+        issuer: 'https://idp.example.com/realms/main',
+        clientId: 'flowline',
+        clientSecret: 'client-secret-value-never-echoed',
+        redirectUrl: 'https://api.example.com/auth/oidc/callback',
+      });
+      expect(parseConfig({ ...valid, OIDC_ISSUER: '', OIDC_CLIENT_ID: ' ' }).oidc).toBeNull();
+    });
+
+    it('names the missing ones when only some are set, never the secret', () => {
+      const found = problems({ ...valid, OIDC_ISSUER: oidc.OIDC_ISSUER, OIDC_CLIENT_SECRET: oidc.OIDC_CLIENT_SECRET });
+      expect(found.map((problem) => problem.split(':')[0])).toEqual(['OIDC_CLIENT_ID', 'OIDC_REDIRECT_URL']);
+      expect(found.join('\n')).not.toContain(oidc.OIDC_CLIENT_SECRET);
+    });
+
+    it('wants URLs, https in production, and a redirect to /auth/oidc/callback', () => {
+      expect(problems({ ...valid, ...oidc, OIDC_ISSUER: 'not a url' })).toEqual(['OIDC_ISSUER: must be a valid URL']);
+      expect(problems({ ...valid, ...oidc, OIDC_REDIRECT_URL: 'https://api.example.com/login' })).toEqual([
+        "OIDC_REDIRECT_URL: must point at this api's /auth/oidc/callback",
+      ]);
+      expect(problems({ ...valid, ...oidc, OIDC_ISSUER: 'https://idp.example.com/?tenant=1' })).toEqual([
+        'OIDC_ISSUER: must not carry a query or fragment',
+      ]);
+      const local = { ...oidc, OIDC_ISSUER: 'http://127.0.0.1:9000', OIDC_REDIRECT_URL: 'http://127.0.0.1:3000/auth/oidc/callback' };
+      expect(parseConfig({ ...valid, ...local }).oidc?.issuer).toBe('http://127.0.0.1:9000');
+      expect(problems({ ...valid, ...local, NODE_ENV: 'production' })).toEqual([
+        'OIDC_ISSUER: must be an https URL in production',
+        'OIDC_REDIRECT_URL: must be an https URL in production',
+      ]);
+    });
+
+    it('takes enforced domains in lower case, refusing malformed ones and enforcement without a provider', () => {
+      expect(parseConfig({ ...valid, ...oidc, SSO_ENFORCED_DOMAINS: 'Example.com, corp.example.org' }).ssoEnforcedDomains).toEqual([
+        'example.com',
+        'corp.example.org',
+      ]);
+      expect(problems({ ...valid, ...oidc, SSO_ENFORCED_DOMAINS: 'example.com,not a domain' })).toEqual([
+        'SSO_ENFORCED_DOMAINS: "not a domain" is not a domain name like example.com',
+      ]);
+      expect(problems({ ...valid, SSO_ENFORCED_DOMAINS: 'example.com' })).toEqual([
+        expect.stringMatching(/^SSO_ENFORCED_DOMAINS: needs single sign-on/),
+      ]);
+    });
+  });
 });

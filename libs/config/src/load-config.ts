@@ -6,6 +6,7 @@ import { AppConfig, EncryptionKey, LogLevel, NodeEnv, QueueBackend } from './app
 import { parseDurationSeconds } from './duration';
 import { checkProduction } from './production-checks';
 import { EnvReader, RawEnv } from './env-reader';
+import { parseOidc, parseSsoEnforcedDomains } from './sso-settings';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -103,6 +104,8 @@ export function parseConfig(env: RawEnv): AppConfig {
     trustProxy = /^\d+$/.test(trustProxyRaw) ? Number(trustProxyRaw) : reader.bool('TRUST_PROXY', false);
   }
 
+  const oidc = parseOidc(reader, nodeEnv);
+
   const publicUrl = reader.url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(/\/+$/, '');
 
   const config: AppConfig = {
@@ -163,6 +166,8 @@ export function parseConfig(env: RawEnv): AppConfig {
     reconcileIntervalMs: reader.int('RECONCILE_INTERVAL_MS', 15000, 500, 3_600_000),
     reconcileQueuedAgeMs: reader.int('RECONCILE_QUEUED_AGE_MS', 30000, 1000, 86_400_000),
     auditRetentionDays: reader.int('AUDIT_RETENTION_DAYS', 365, 1, 36500),
+    oidc,
+    ssoEnforcedDomains: parseSsoEnforcedDomains(reader, oidc),
     loginProtection: {
       windowSeconds: reader.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
       maxFailuresPerEmail: reader.int('LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 10000),

@@ -31,6 +31,8 @@ export const AuthErrorCode = {
   EmailTaken: 'EMAIL_TAKEN',
   LoginRateLimit: 'LOGIN_RATE_LIMIT',
   SelfChangeForbidden: 'SELF_CHANGE_FORBIDDEN',
+  /** Password sign-in or registration for an email domain in SSO_ENFORCED_DOMAINS. */
+  SsoRequired: 'SSO_REQUIRED',
 } as const;
 
 /** A tier limit refused the request (libs/tier-policy decides the numbers). */

@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'auth.login',
   'auth.login_failed',
   'auth.register',
+  'auth.sso_login',
+  'auth.sso_login_failed',
   'workflow.create',
   'workflow.update',
   'workflow.delete',

@@ -1,10 +1,13 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { ErrorResponse } from '../common/dto/error-response.dto';
 import { Public } from '../security/public.decorator';
 import { LoginRequest, LoginResponse, RegisterRequest, RegisterResponse } from './auth.dto';
 import { AuthService } from './auth.service';
+
+const SSO_REQUIRED_DESCRIPTION = 'SSO_REQUIRED: the email domain is in SSO_ENFORCED_DOMAINS; sign in with GET /auth/oidc/login';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -16,6 +19,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an account (free tier) and get a token' })
   @ApiCreatedResponse({ type: RegisterResponse })
   @ApiErrors(400, 409, 429, 503)
+  @ApiResponse({ status: 403, description: SSO_REQUIRED_DESCRIPTION, type: ErrorResponse })
   register(@Body() body: RegisterRequest): Promise<RegisterResponse> {
     return this.auth.register(body);
   }
@@ -26,6 +30,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange email and password for a bearer token' })
   @ApiOkResponse({ type: LoginResponse })
   @ApiErrors(400, 401, 429, 503)
+  @ApiResponse({ status: 403, description: SSO_REQUIRED_DESCRIPTION, type: ErrorResponse })
   async login(@Body() body: LoginRequest, @Req() request: FastifyRequest): Promise<LoginResponse> {
     const { response } = await this.auth.login(body, request.ip);
     return response;

@@ -13,3 +13,20 @@ export class ForbiddenError extends AppError {
     super(AuthErrorCode.Forbidden, message);
   }
 }
+
+/** Password sign-in or registration for an email domain that must use single sign-on (SSO_ENFORCED_DOMAINS). */
+export class SsoRequiredError extends AppError {
+  constructor() {
+    super(AuthErrorCode.SsoRequired, 'Accounts of this email domain sign in with single sign-on: GET /auth/oidc/login');
+  }
+}
+
+/** Whether `email`'s domain (exactly, after the last @) is one of the enforced domains. */
+export function isSsoEnforced(email: string, enforcedDomains: readonly string[]): boolean {
+  if (enforcedDomains.length === 0) return false;
+  const domain = email
+    .slice(email.lastIndexOf('@') + 1)
+    .trim()
+    .toLowerCase();
+  return enforcedDomains.includes(domain);
+}

@@ -8,7 +8,7 @@ import { AppError, AuthErrorCode } from '@app/errors';
 import { AuditService } from '../audit/audit.service';
 import { UserResponse } from '../users/users.dto';
 import { LoginRequest, LoginResponse, RegisterRequest, RegisterResponse } from './auth.dto';
-import { UnauthenticatedError } from './auth.errors';
+import { isSsoEnforced, SsoRequiredError, UnauthenticatedError } from './auth.errors';
 import { LoginProtectionService } from './login-protection.service';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 
@@ -27,6 +27,7 @@ export class AuthService {
   ) {}
 
   async register(request: RegisterRequest): Promise<RegisterResponse> {
+    if (isSsoEnforced(request.email, this.config.ssoEnforcedDomains)) throw new SsoRequiredError();
     const passwordHash = await hashPassword(request.password);
     try {
       const user = await this.dataSource.transaction(async (manager) => {
@@ -48,6 +49,11 @@ export class AuthService {
 
   /** Unknown email, wrong password and disabled account all answer the same 401. */
   async login(request: LoginRequest, ip: string): Promise<{ response: LoginResponse; user: UserEntity }> {
+    // Before the password is looked at: for these domains no password is an answer, right or wrong.
+    if (isSsoEnforced(request.email, this.config.ssoEnforcedDomains)) {
+      await this.recordFailedLogin(request.email, null, 'sso_required', 'denied');
+      throw new SsoRequiredError();
+    }
     try {
       await this.protection.assertAllowed(ip, request.email);
     } catch (error) {
@@ -69,10 +75,12 @@ export class AuthService {
     }
     await this.protection.recordSuccess(ip, request.email);
     await this.audit.record({ actorId: user.id, action: 'auth.login', targetType: 'user', targetId: user.id });
-    return {
-      response: { accessToken: await this.issueToken(user), tokenType: 'Bearer', expiresIn: this.config.jwt.expiresInSeconds },
-      user,
-    };
+    return { response: await this.tokenResponseFor(user), user };
+  }
+
+  /** The answer of every sign-in (password or single sign-on): the same bearer token. */
+  async tokenResponseFor(user: UserEntity): Promise<LoginResponse> {
+    return { accessToken: await this.issueToken(user), tokenType: 'Bearer', expiresIn: this.config.jwt.expiresInSeconds };
   }
 
   /** Only the audit trail (admins) tells the reasons apart; the caller always gets the same 401. */

@@ -51,7 +51,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
           err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception,
           errorId: body.errorId,
         },
-        `${request.method} ${request.url} failed with ${body.statusCode}`,
+        // The path only: a query may carry a secret (the single sign-on callback's code), as in the request log.
+        `${request.method} ${(request.url ?? '').split('?', 1)[0]} failed with ${body.statusCode}`,
       );
     }
     if (this.httpAdapter.isHeadersSent(response)) return;
