@@ -51,6 +51,15 @@ describe('RequestBudgets', () => {
     expect(reply.sent).toEqual({ 'X-RateLimit-Limit': '3', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '42' });
   });
 
+  it('refuses a held request past the address budget, with the headers', async () => {
+    const request = { ip: '198.51.100.3' };
+    for (let i = 0; i < ANON; i++) await budgets.holdAddress({ ip: request.ip }, new Reply());
+    const reply = new Reply();
+    await expect(budgets.holdAddress(request, reply)).rejects.toBeInstanceOf(RateLimitError);
+    expect(reply.sent['X-RateLimit-Remaining']).toBe('0');
+    expect(budgets.holds(request)).toBe(false);
+  });
+
   it('gives back a held hit once, and only for the request that held it', async () => {
     const held = { ip: '198.51.100.1' };
     const other = { ip: '198.51.100.1' };
@@ -67,8 +76,9 @@ describe('RequestBudgets', () => {
 
   it("moves a webhook call from the address to the owner's tier budget", async () => {
     const request = { ip: '198.51.100.2' };
-    await budgets.holdAddress(request, new Reply());
     const reply = new Reply();
+    await budgets.holdAddress(request, reply);
+    expect(reply.sent).toEqual({}); // the answer will carry the owner's budget, not the address's
     await budgets.moveToOwner(request, enterprise, reply);
     expect(addressHits('198.51.100.2')).toBe(0);
     expect(userHits(enterprise.id)).toBe(1);

@@ -80,7 +80,8 @@ export class RequestBudgets {
 
   /** As chargeAddress, and remembers the hit so that `releaseHeld` can give it back. */
   async holdAddress(request: BudgetedRequest, reply: HeaderSink): Promise<void> {
-    await this.chargeAddress(request, reply);
+    // Headers only on a refusal: a request that proves valid is answered with its user's budget (or none, unlimited).
+    await this.charge(rateTracker.address(request.ip), this.anonymousRequestsPerMinute, reply, false);
     this.held.set(request, rateTracker.address(request.ip));
   }
 
@@ -108,9 +109,9 @@ export class RequestBudgets {
     await this.chargeUser(owner, reply);
   }
 
-  private async charge(tracker: string, limit: number, reply: HeaderSink): Promise<void> {
+  private async charge(tracker: string, limit: number, reply: HeaderSink, headersWhenAllowed = true): Promise<void> {
     const hit = await this.storage.increment(tracker, RATE_WINDOW_MS, limit);
     if (hit.isBlocked) refuseRate(reply, { limit, ...hit });
-    reply.headers(rateLimitHeaders(limit, hit.totalHits, hit.timeToExpire));
+    if (headersWhenAllowed) reply.headers(rateLimitHeaders(limit, hit.totalHits, hit.timeToExpire));
   }
 }
