@@ -24,6 +24,7 @@ const BOTH_MODES = [
   'faults-postgres',
   'faults-admission',
   'fair-share',
+  'anonymous-rate-limits',
 ];
 
 module.exports = {

@@ -74,7 +74,7 @@ export abstract class AppConfig {
   };
   abstract readonly httpStepAllowPrivate: boolean;
   abstract readonly logLevel: LogLevel;
-  /** Requests per minute per IP on public routes (users are limited by their tier). */
+  /** Requests per minute per client IP for callers no valid credential vouches for (users are limited by their tier). */
   abstract readonly anonymousRequestsPerMinute: number;
   abstract readonly corsOrigins: readonly string[];
   abstract readonly trustProxy: boolean | number;

@@ -110,6 +110,15 @@ describe('parseConfig', () => {
     expect(problems({ ...valid, CORS_ORIGINS: '*' })).toEqual(['CORS_ORIGINS: must list origins; * is not allowed']);
   });
 
+  it('takes the anonymous per-address request budget (ANON_REQUESTS_PER_MINUTE, default 300), refusing what is not a positive count', () => {
+    expect(parseConfig(valid).anonymousRequestsPerMinute).toBe(300);
+    expect(parseConfig({ ...valid, ANON_REQUESTS_PER_MINUTE: '50' }).anonymousRequestsPerMinute).toBe(50);
+    for (const bad of ['0', '-5', 'lots', '1.5', '1000001'])
+      expect(problems({ ...valid, ANON_REQUESTS_PER_MINUTE: bad })).toEqual([
+        'ANON_REQUESTS_PER_MINUTE: must be a whole number from 1 to 1000000',
+      ]);
+  });
+
   it('takes the retention schedule and batch size, refusing a malformed cron', () => {
     expect(parseConfig(valid)).toMatchObject({ retentionCron: '0 * * * *', retentionBatchSize: 5000, retentionBatchPauseMs: 50 });
     expect(parseConfig({ ...valid, RETENTION_CRON: '*/2 * * * * *', RETENTION_BATCH_SIZE: '100' })).toMatchObject({

@@ -15,6 +15,13 @@ export abstract class WindowCounters {
   /** The counts of `keys`, in their order; a key without a running window reads 0 hits, 0 ms. */
   abstract read(keys: readonly string[]): Promise<WindowCount[]>;
 
+  /**
+   * Takes back one hit of `key` while its window runs (a request counted before it could be
+   * known not to count there, e.g. one whose credentials then proved valid); never below 0,
+   * and nothing once the window has ended.
+   */
+  abstract release(key: string): Promise<void>;
+
   abstract clear(key: string): Promise<void>;
 
   /** Drops the counters whose window ended (where they do not expire by themselves); how many. */

@@ -5,7 +5,9 @@ import { NotFoundError } from '@app/errors';
 import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { CountedAgainstOwner } from '../security/owner-counted.decorator';
 import { Public } from '../security/public.decorator';
+import { RequestBudgets } from '../tiers/request-budgets';
 import { ExecutionResponse } from '../executions/executions.dto';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunAcceptedResponse, RunAsyncRequest, RunRequest, WebhookAcceptedResponse } from './runs.dto';
@@ -17,6 +19,7 @@ export class RunsController {
   constructor(
     private readonly runs: RunsService,
     private readonly workflows: WorkflowsService,
+    private readonly budgets: RequestBudgets,
   ) {}
 
   @Post('run/async')
@@ -61,11 +64,14 @@ export class RunsController {
   }
 
   @Public()
+  @CountedAgainstOwner()
   @Post('hooks/:workflowId')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Webhook trigger: the JSON body is the run input',
-    description: 'A wrong or missing token answers 404, as for an unknown workflow.',
+    description:
+      "A wrong or missing token answers 404, as for an unknown workflow, and counts against the caller's address " +
+      "(ANON_REQUESTS_PER_MINUTE); a call with the valid token counts against the workflow owner's apiRequestsPerMinute.",
   })
   @ApiHeader({ name: 'X-Webhook-Token', required: true })
   @ApiBody({ required: false, schema: { type: 'object', additionalProperties: true, example: { orderId: 42 } } })
@@ -76,9 +82,12 @@ export class RunsController {
     @Headers('x-webhook-token') token: string | undefined,
     @Body() body: unknown,
     @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookAcceptedResponse> {
     const owner = await this.workflows.findByWebhookToken(workflowId, token);
+    // A wrong token stays counted against the caller's address (held there by AnonymousRateLimitGuard).
     if (!owner) throw new NotFoundError('Workflow');
+    await this.budgets.moveToOwner(request, owner, response);
     const { execution } = await this.runs.startFromWebhook(owner, workflowId, body ?? null, request.id);
     return { executionId: execution.id };
   }

@@ -4,9 +4,9 @@ import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { UnauthenticatedError } from '../auth/auth.errors';
 import type { AuthUser } from '../common/auth-user';
+import { API_KEY_HEADER } from './credential-headers';
 
 export const API_KEY_STRATEGY = 'api-key';
-export const API_KEY_HEADER = 'X-API-Key';
 
 /**
  * `X-API-Key: <key>` authenticates as the key's owner. A request that sends

@@ -1,22 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { IncomingMessage } from 'node:http';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Strategy } from 'passport-jwt';
 import { AppConfig } from '@app/config';
 import { AuthUsersLoader } from '../auth/auth-users.loader';
 import { jwtKey, jwtVerifyOptions } from '../auth/jwt-settings';
-import { API_KEY_HEADER } from './api-key.strategy';
+import { bearerTokenUnlessApiKey } from './credential-headers';
 import type { AuthUser } from '../common/auth-user';
 
 export const JWT_STRATEGY = 'jwt';
-
-const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
-const apiKeyHeader = API_KEY_HEADER.toLowerCase();
-
-/** A request that names an API key is the API key strategy's to decide, whatever bearer token it also carries. */
-function bearerTokenUnlessApiKey(request: Pick<IncomingMessage, 'headers'>): string | null {
-  return request.headers[apiKeyHeader] === undefined ? bearerToken(request) : null;
-}
 
 /**
  * `Authorization: Bearer <JWT>`: HS256 pinned, issuer, audience, expiry and

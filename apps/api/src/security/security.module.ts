@@ -5,6 +5,7 @@ import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuthModule } from '../auth/auth.module';
 import { TierRateLimitGuard } from '../tiers/tier-rate-limit.guard';
 import { TiersModule } from '../tiers/tiers.module';
+import { AnonymousRateLimitGuard } from './anonymous-rate-limit.guard';
 import { ApiKeyStrategy } from './api-key.strategy';
 import { AuthenticationGuard } from './authentication.guard';
 import { JwtStrategy } from './jwt.strategy';
@@ -21,7 +22,10 @@ import { RolesGuard } from './roles.guard';
   providers: [
     JwtStrategy,
     ApiKeyStrategy,
-    // Order matters: authenticate, then count the request against the caller's tier rate, then check roles.
+    // Order matters: count the request against its address unless a JWT's signature vouches for it (no
+    // database yet), authenticate (a valid API key gets its address hit back), count it against the
+    // caller's tier rate, then check roles.
+    { provide: APP_GUARD, useClass: AnonymousRateLimitGuard },
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: TierRateLimitGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

@@ -1,35 +1,26 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
-import { effectiveLimits } from '@app/tier-policy';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../common/auth-user';
-import { RateLimitError } from './tiers.errors';
+import { rateTracker, refuseRate, userRequestsPerMinute } from './request-budgets';
 
-export const RATE_WINDOW_MS = 60_000;
-
-type RateRequest = { user?: AuthUser; ip?: string };
-
-/** The caller's requests per minute: the effective tier limit for a user, the anonymous limit per IP otherwise. */
-export function requestsPerMinute(request: RateRequest, anonymousLimit: number): number | null {
-  if (request.user) return effectiveLimits(request.user.tier, request.user.customLimits).apiRequestsPerMinute;
-  return anonymousLimit;
-}
+type RateRequest = { user?: AuthUser };
 
 /**
- * Runs after authentication, so a user is counted by id (JWT and API key
- * alike, on every api process) and an anonymous caller by IP, which
- * honours X-Forwarded-For only when TRUST_PROXY says so (Fastify's `trustProxy`).
+ * Runs after authentication and counts an authenticated request against its user's tier budget
+ * (by user id: JWT and API key alike, on every api process). Requests without a user were counted
+ * before authentication against their address's anonymous budget (AnonymousRateLimitGuard), and a
+ * webhook call with a valid token is counted against its workflow's owner (RequestBudgets.moveToOwner).
  */
 @Injectable()
 export class TierRateLimitGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<RateRequest>();
-    return request.user !== undefined && requestsPerMinute(request, 0) === null;
+    const { user } = context.switchToHttp().getRequest<RateRequest>();
+    return user === undefined || userRequestsPerMinute(user) === null;
   }
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    const user = (request as RateRequest).user;
-    return user ? `user:${user.id}` : `ip:${(request as RateRequest).ip ?? 'unknown'}`;
+    return rateTracker.user((request as RateRequest).user?.id ?? 'unknown');
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string): string {
@@ -37,14 +28,6 @@ export class TierRateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    context
-      .switchToHttp()
-      .getResponse<FastifyReply>()
-      .headers({
-        'X-RateLimit-Limit': String(detail.limit),
-        'X-RateLimit-Remaining': '0',
-        'X-RateLimit-Reset': String(detail.timeToExpire),
-      });
-    throw new RateLimitError(detail.limit, detail.totalHits, detail.timeToBlockExpire);
+    refuseRate(context.switchToHttp().getResponse<FastifyReply>(), detail);
   }
 }

@@ -23,11 +23,24 @@ export class WindowThrottlerStorage implements ThrottlerStorage {
       return { totalHits: hits, timeToExpire: seconds, isBlocked: hits > limit, timeToBlockExpire: seconds };
     } catch (error) {
       // Fail open: an outage of the counters' store must not take down routes that would otherwise answer.
-      if (Date.now() - this.lastWarning > 10000) {
-        this.lastWarning = Date.now();
-        this.logger.warn(`Rate limiting skipped, counters unavailable: ${(error as Error).message}`);
-      }
+      this.warn(error);
       return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };
+    }
+  }
+
+  /** Takes back one hit of `key` (a request that turned out to count elsewhere); fails open like `increment`. */
+  async release(key: string): Promise<void> {
+    try {
+      await this.counters.release(`rl:${key}`);
+    } catch (error) {
+      this.warn(error);
+    }
+  }
+
+  private warn(error: unknown): void {
+    if (Date.now() - this.lastWarning > 10000) {
+      this.lastWarning = Date.now();
+      this.logger.warn(`Rate limiting skipped, counters unavailable: ${(error as Error).message}`);
     }
   }
 }

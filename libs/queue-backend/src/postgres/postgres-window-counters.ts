@@ -14,6 +14,9 @@ const READ = `
 SELECT key, hits, ceil(extract(epoch FROM expires_at - clock_timestamp()) * 1000)::int AS ttl_ms
 FROM window_counters WHERE key = ANY($1) AND expires_at > clock_timestamp()`;
 
+const RELEASE = `
+UPDATE window_counters SET hits = hits - 1 WHERE key = $1 AND hits > 0 AND expires_at > clock_timestamp()`;
+
 interface CountRow {
   key?: string;
   hits: number;
@@ -37,6 +40,10 @@ export class PostgresWindowCounters extends WindowCounters {
       const row = rows.find((candidate) => candidate.key === key);
       return row ? { hits: row.hits, ttlMs: Math.max(1, row.ttl_ms) } : { hits: 0, ttlMs: 0 };
     });
+  }
+
+  async release(key: string): Promise<void> {
+    await this.dataSource.query(RELEASE, [key]);
   }
 
   async clear(key: string): Promise<void> {

@@ -10,7 +10,17 @@ if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1])
 return {hits, ttl}
 `;
 
-type WithHitCommand = Redis & { flowlineWindowHit(key: string, windowMs: number): Promise<[number, number]> };
+// DECR keeps the key's expiry; a key whose window ended is absent and stays absent (DECR would create it without one).
+const FIXED_WINDOW_RELEASE = `
+local hits = tonumber(redis.call('GET', KEYS[1]))
+if hits and hits > 0 then redis.call('DECR', KEYS[1]) end
+return 0
+`;
+
+type WithHitCommand = Redis & {
+  flowlineWindowHit(key: string, windowMs: number): Promise<[number, number]>;
+  flowlineWindowRelease(key: string): Promise<number>;
+};
 
 /** Counters as keys that expire with their window, under the deployment's key prefix. */
 export class RedisWindowCounters extends WindowCounters {
@@ -20,6 +30,7 @@ export class RedisWindowCounters extends WindowCounters {
   ) {
     super();
     this.redis.defineCommand('flowlineWindowHit', { numberOfKeys: 1, lua: FIXED_WINDOW_HIT });
+    this.redis.defineCommand('flowlineWindowRelease', { numberOfKeys: 1, lua: FIXED_WINDOW_RELEASE });
   }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
@@ -35,6 +46,10 @@ export class RedisWindowCounters extends WindowCounters {
       const ttlMs = replies[index * 2 + 1];
       return ttlMs > 0 ? { hits: replies[index * 2], ttlMs } : { hits: 0, ttlMs: 0 };
     });
+  }
+
+  async release(key: string): Promise<void> {
+    await (this.redis as WithHitCommand).flowlineWindowRelease(this.keyOf(key));
   }
 
   async clear(key: string): Promise<void> {
