@@ -166,7 +166,7 @@ describe('parseConfig', () => {
       ]);
       const local = { ...oidc, OIDC_ISSUER: 'http://127.0.0.1:9000', OIDC_REDIRECT_URL: 'http://127.0.0.1:3000/auth/oidc/callback' };
       expect(parseConfig({ ...valid, ...local }).oidc?.issuer).toBe('http://127.0.0.1:9000');
-      expect(problems({ ...valid, ...local, NODE_ENV: 'production' })).toEqual([
+      expect(problems({ ...valid, ...local, NODE_ENV: 'production', METRICS_PUBLIC: 'true' })).toEqual([
         'OIDC_ISSUER: must be an https URL in production',
         'OIDC_REDIRECT_URL: must be an https URL in production',
       ]);
