@@ -1,13 +1,14 @@
 import { effectiveLimits } from '@app/tier-policy';
 import type { AuthUser } from '../common/auth-user';
 import { RateLimitError } from './tiers.errors';
+import { clientNetwork } from './client-network';
 
 export const RATE_WINDOW_MS = 60_000;
 
 /** Whose budget a request is counted in; the tracker names the shared counter (one name per user, one per address). */
 export const rateTracker = {
   user: (userId: string): string => `user:${userId}`,
-  address: (ip: string | undefined): string => `ip:${ip ?? 'unknown'}`,
+  address: (ip: string | undefined): string => `ip:${ip === undefined ? 'unknown' : clientNetwork(ip)}`,
 };
 
 /** A user, a webhook's owner: whoever a request is counted against by tier. */
