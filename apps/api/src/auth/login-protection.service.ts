@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { AppConfig } from '@app/config';
 import { WindowCounters } from '@app/queue-backend';
 import { AppError, AuthErrorCode } from '@app/errors';
+import { clientNetwork } from '../security/client-network';
 
 /**
  * Counts failed logins per IP and per email in fixed windows. A window
@@ -43,6 +44,6 @@ export class LoginProtectionService {
     const prefix = 'login-fail';
     // Hash the email: counter keys show up in monitoring tools.
     const emailHash = createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 32);
-    return [`${prefix}:ip:${ip}`, `${prefix}:email:${emailHash}`];
+    return [`${prefix}:ip:${clientNetwork(ip)}`, `${prefix}:email:${emailHash}`];
   }
 }

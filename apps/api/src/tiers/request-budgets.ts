@@ -1,7 +1,7 @@
 import { effectiveLimits } from '@app/tier-policy';
 import type { AuthUser } from '../common/auth-user';
 import { RateLimitError } from './tiers.errors';
-import { clientNetwork } from './client-network';
+import { clientNetwork } from '../security/client-network';
 
 export const RATE_WINDOW_MS = 60_000;
 
