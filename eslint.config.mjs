@@ -6,7 +6,18 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', 'bench/results/**', '.data/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-*/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-artifacts/**',
+      'bench/results/**',
+      '.data/**',
+      'libs/client/src/generated/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -36,6 +47,16 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-restricted-syntax': 'off',
+    },
+  },
+  {
+    // The client is what an outside consumer installs: nothing of the apps or the other libs may leak into it.
+    files: ['libs/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@app/*', '**/apps/**', '../../*'], message: '@flowline/client depends only on its own files.' }] },
+      ],
     },
   },
   {

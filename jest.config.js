@@ -6,7 +6,7 @@ const shared = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
     '^.+\\.sql$': '<rootDir>/test/support/sql-transform.js',
   },
-  moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src', '^@flowline/client$': '<rootDir>/libs/client/src' },
   testEnvironment: 'node',
 };
 
