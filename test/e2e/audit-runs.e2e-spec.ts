@@ -1,19 +1,10 @@
+import type { AuditRow } from '../support/audit-rows';
 import { adminPatchUser } from '../support/admin';
 import { sql } from '../support/database';
 import { HttpClient } from '../support/http-client';
 import { eventually } from '../support/polling';
 import { startStack, TestStack } from '../support/test-api';
 import { registerUser } from '../support/users';
-
-interface AuditRow {
-  at: Date;
-  actor_id: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  outcome: string;
-  metadata: Record<string, unknown>;
-}
 
 const QUICK = [{ id: 'quick', type: 'transform', params: { expression: '1' } }];
 

@@ -1,3 +1,4 @@
+import type { AuditRow } from '../support/audit-rows';
 import { randomBytes } from 'node:crypto';
 import { TEST_ADMIN } from '../support/admin';
 import { sql } from '../support/database';
@@ -5,20 +6,6 @@ import { HttpClient } from '../support/http-client';
 import { runCli } from '../support/processes';
 import { startStack, TestStack } from '../support/test-api';
 import { loginAs, registerUser, TestUser } from '../support/users';
-
-interface AuditRow {
-  id: string;
-  at: Date;
-  actor_id: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  outcome: string;
-  ip: string | null;
-  user_agent: string | null;
-  request_id: string | null;
-  metadata: Record<string, unknown>;
-}
 
 const STEPS = [{ id: 'one', type: 'transform', params: { expression: '1' } }];
 

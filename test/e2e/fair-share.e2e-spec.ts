@@ -1,6 +1,7 @@
 import { adminPatchUser } from '../support/admin';
 import { sql } from '../support/database';
 import { HttpClient } from '../support/http-client';
+import { metricValue } from '../support/metrics-text';
 import { eventually } from '../support/polling';
 import { FlowlineProcess } from '../support/processes';
 import { queueView } from '../support/queue-view';
@@ -18,17 +19,6 @@ const QUICK = [{ id: 'quick', type: 'transform', params: { expression: '1 + 1' }
 const UNLIMITED = { maxConcurrentJobs: null, dailyExecutions: null, apiRequestsPerMinute: null };
 
 const PRO_HERE = { region: REGION, tier: 'pro' };
-
-/** The value of a Prometheus sample with these labels (others, such as process, in any order), or undefined. */
-function metricValue(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const line = text
-    .split('\n')
-    .find(
-      (candidate) =>
-        candidate.startsWith(`${name}{`) && Object.entries(labels).every(([key, value]) => candidate.includes(`${key}="${value}"`)),
-    );
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
 
 interface Started {
   id: string;

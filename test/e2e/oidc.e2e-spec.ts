@@ -1,3 +1,4 @@
+import type { AuditRow } from '../support/audit-rows';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { sql } from '../support/database';
@@ -24,13 +25,6 @@ const ACCOUNTS: Record<string, ProviderAccount> = {
   unverified: { email: `unverified-${RUN}@sso.example.com`, emailVerified: false },
   corp: { email: `Corp-${RUN}@${ENFORCED_DOMAIN.toUpperCase()}`, emailVerified: true },
 };
-
-interface AuditRow {
-  actor_id: string | null;
-  target_id: string | null;
-  outcome: string;
-  metadata: Record<string, unknown>;
-}
 
 interface Flow {
   response: Response;

@@ -3,21 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { OpenAPIV3 } from 'openapi-types';
 import { HttpClient } from '../support/http-client';
+import { metricValue } from '../support/metrics-text';
 import { eventually } from '../support/polling';
 import { PUBLIC_ROUTES } from '../support/public-routes';
 import { startStack, TestStack } from '../support/test-api';
 import { loginAs, registerUser } from '../support/users';
 import { TEST_ADMIN } from '../support/admin';
-
-const metricValue = (text: string, name: string, labels: Record<string, string>): number => {
-  const line = text
-    .split('\n')
-    .find(
-      (candidate) =>
-        candidate.startsWith(`${name}{`) && Object.entries(labels).every(([key, value]) => candidate.includes(`${key}="${value}"`)),
-    );
-  return line ? Number(line.split(' ').pop()) : 0;
-};
 
 describe('operations: OpenAPI document, metrics, queue dashboard, graceful shutdown, containers', () => {
   let stack: TestStack;
@@ -95,7 +86,7 @@ describe('operations: OpenAPI document, metrics, queue dashboard, graceful shutd
 
     const finished = await eventually(
       () => fetch(workerMetricsUrl).then((response) => response.text()),
-      (text) => metricValue(text, 'flowline_executions_total', { status: 'succeeded', region: 'us-east-1', tier: 'free' }) >= 2,
+      (text) => (metricValue(text, 'flowline_executions_total', { status: 'succeeded', region: 'us-east-1', tier: 'free' }) ?? 0) >= 2,
     );
     expect(
       metricValue(finished, 'flowline_execution_duration_seconds_count', { status: 'succeeded', region: 'us-east-1' }),
