@@ -32,6 +32,8 @@ const DOCUMENT_ENV = {
   JWT_SECRET: 'openapi-document-only-not-a-secret-0123456789',
   ENCRYPTION_KEYS: `v1:${Buffer.alloc(32, 7).toString('base64')}`,
   MIGRATIONS_RUN: 'false',
+  // The document's `servers`: a deployment's /docs-json names its own PUBLIC_URL.
+  PUBLIC_URL: 'https://flowline.example.com',
 };
 
 /** Loads apps/api from source once per process and returns its OpenAPI document as a plain object. */
@@ -49,16 +51,17 @@ export async function openApiDocument() {
   const { FastifyAdapter } = require('@nestjs/platform-fastify');
   const { parseConfig } = require(resolve(ROOT, 'libs/config/src/load-config'));
   const { AppModule } = require(resolve(ROOT, 'apps/api/src/app.module'));
-  const { buildOpenApiDocument } = require(resolve(ROOT, 'apps/api/src/setup-app'));
+  const { buildOpenApiDocument } = require(resolve(ROOT, 'apps/api/src/openapi/openapi-document'));
 
-  const app = await NestFactory.create(AppModule.forRoot(parseConfig(DOCUMENT_ENV)), new FastifyAdapter(), {
+  const config = parseConfig(DOCUMENT_ENV);
+  const app = await NestFactory.create(AppModule.forRoot(config), new FastifyAdapter(), {
     preview: true,
     logger: false,
     abortOnError: false,
   });
   try {
     // A JSON round trip: the document as a client fetching /docs-json sees it (no undefined, no class instances).
-    return JSON.parse(JSON.stringify(buildOpenApiDocument(app)));
+    return JSON.parse(JSON.stringify(buildOpenApiDocument(app, config)));
   } finally {
     await app.close();
   }

@@ -16,6 +16,8 @@ export class ConfigValidationError extends Error {
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** Region ids are short (eu-west-1); the api documents these bounds for every region field. */
+export const REGION_LIMITS = { maxLength: 64, maxCount: 100 } as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/flowline';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -201,8 +203,11 @@ function parseRegionsFrom(reader: EnvReader, env: RawEnv): { regions: string[]; 
   const set = env.REGIONS !== undefined;
   const list = set ? reader.list('REGIONS') : ['us-east-1', 'eu-west-1'];
   if (list.length === 0) reader.fail('REGIONS', 'must list at least one region, e.g. us-east-1,eu-west-1');
+  if (list.length > REGION_LIMITS.maxCount) reader.fail('REGIONS', `must list at most ${REGION_LIMITS.maxCount} regions`);
   for (const region of list) {
-    if (!REGION_PATTERN.test(region)) reader.fail('REGIONS', `"${region}" is not a region name like eu-west-1`);
+    if (!REGION_PATTERN.test(region) || region.length > REGION_LIMITS.maxLength) {
+      reader.fail('REGIONS', `"${region.slice(0, 80)}" is not a region name like eu-west-1 (at most ${REGION_LIMITS.maxLength} characters)`);
+    }
   }
   if (new Set(list).size !== list.length) reader.fail('REGIONS', 'lists a region twice');
   const defaultRegion = reader.string('DEFAULT_REGION', list[0] ?? 'us-east-1');

@@ -1,4 +1,4 @@
 export * from './engine.types';
 export { HEADER_NAME, isReservedHeader } from './http-header-rules';
 export { runWorkflow } from './workflow.runner';
-export { validateWorkflowSteps } from './workflow.validator';
+export { MAX_STEPS, validateWorkflowSteps } from './workflow.validator';

@@ -1,66 +1,37 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
 import type { Tier, UserRole } from '@app/database';
 import { MAX_QUEUE_WEIGHT } from '@app/tier-policy';
+import { IntegerField, TextField } from '../common/dto/fields';
 import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
-import { AdminUserResponse } from '../users/users.dto';
+import { AdminUserResponse, REGION_FIELD } from '../users/users.dto';
 
 const nullable = ValidateIf((_object: object, value: unknown) => value !== null);
+const override = { optional: true, nullable: true } as const;
 
 export class CustomLimitsRequest {
-  @ApiPropertyOptional({ nullable: true, type: Number, description: 'null = unlimited' })
-  @IsOptional()
-  @nullable
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
+  @IntegerField({ ...override, min: 0, max: 1_000_000, description: 'null = unlimited' })
   maxConcurrentJobs?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, type: Number })
-  @IsOptional()
-  @nullable
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
+  @IntegerField({ ...override, min: 0, max: 1_000_000 })
   maxWorkflows?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, type: Number })
-  @IsOptional()
-  @nullable
-  @IsInt()
-  @Min(0)
-  @Max(100_000_000)
+  @IntegerField({ ...override, min: 0, max: 100_000_000 })
   dailyExecutions?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, type: Number })
-  @IsOptional()
-  @nullable
-  @IsInt()
-  @Min(1)
-  @Max(3650)
+  @IntegerField({ ...override, min: 1, max: 3650 })
   retentionDays?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, type: Number })
-  @IsOptional()
-  @nullable
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IntegerField({ ...override, min: 1, max: 1_000_000 })
   apiRequestsPerMinute?: number | null;
 
-  @ApiPropertyOptional({
-    nullable: true,
-    type: Number,
-    minimum: 1,
-    maximum: MAX_QUEUE_WEIGHT,
+  @IntegerField({
+    ...override,
+    min: 1,
+    max: MAX_QUEUE_WEIGHT,
     description: 'Fair share in a region queue (the tier gives 1 / 2 / 4); null = the tier default',
   })
-  @IsOptional()
-  @nullable
-  @IsInt()
-  @Min(1)
-  @Max(MAX_QUEUE_WEIGHT)
   queueWeight?: number | null;
 }
 
@@ -83,11 +54,7 @@ export class AdminUpdateUserRequest {
   @Type(() => CustomLimitsRequest)
   customLimits?: CustomLimitsRequest | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'eu-west-1' })
-  @IsOptional()
-  @nullable
-  @IsString()
-  @MaxLength(64)
+  @TextField({ ...REGION_FIELD, ...override })
   preferredRegion?: string | null;
 
   @ApiPropertyOptional()
@@ -97,10 +64,7 @@ export class AdminUpdateUserRequest {
 }
 
 export class AdminUsersQuery extends PaginationQuery {
-  @ApiPropertyOptional({ description: 'Part of the email', maxLength: 254 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(254)
+  @TextField({ optional: true, maxLength: 254, description: 'Part of the email' })
   email?: string;
 }
 

@@ -1,64 +1,82 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Min } from 'class-validator';
-import { DEFAULT_ANALYTICS_DAYS } from './analytics-window';
+import { IntegerField, RESPONSE_TIMESTAMP } from '../common/dto/fields';
+import { DEFAULT_ANALYTICS_DAYS, MAX_ANALYTICS_DAYS } from './analytics-window';
+
+const INT32_MAX = 2_147_483_647;
+const count = (description?: string) => ({ type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX, description }) as const;
+const MILLISECONDS = { type: 'number', format: 'double', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, nullable: true } as const;
 
 export class AnalyticsQuery {
-  @ApiPropertyOptional({
-    minimum: 1,
+  @IntegerField({
+    optional: true,
+    fromQuery: true,
+    min: 1,
+    max: INT32_MAX,
     default: DEFAULT_ANALYTICS_DAYS,
-    description: 'UTC days up to and including today; capped at your retentionDays',
+    description: `UTC days up to and including today; capped at your retentionDays and at ${MAX_ANALYTICS_DAYS}`,
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
   days: number = DEFAULT_ANALYTICS_DAYS;
 }
 
 export class AnalyticsTotals {
-  @ApiProperty({ description: 'Executions created in the period (the window, or the day), any status' })
+  @ApiProperty(count('Executions created in the period (the window, or the day), any status'))
   total: number;
-  @ApiProperty()
+  @ApiProperty(count())
   succeeded: number;
-  @ApiProperty()
+  @ApiProperty(count())
   failed: number;
-  @ApiProperty()
+  @ApiProperty(count())
   cancelled: number;
 }
 
 export class AnalyticsDurations {
-  @ApiProperty({ nullable: true, type: Number, description: 'Median duration of finished executions (ms, percentile_cont)' })
+  @ApiProperty({ ...MILLISECONDS, description: 'Median duration of finished executions (ms, percentile_cont)' })
   p50: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: '95th percentile duration of finished executions (ms, percentile_cont)' })
+  @ApiProperty({ ...MILLISECONDS, description: '95th percentile duration of finished executions (ms, percentile_cont)' })
   p95: number | null;
 }
 
 export class AnalyticsDay extends AnalyticsTotals {
-  @ApiProperty({ example: '2026-03-10', description: 'UTC day; days without executions are present with zeros' })
+  @ApiProperty({
+    type: 'string',
+    format: 'date',
+    maxLength: 10,
+    example: '2026-03-10',
+    description: 'UTC day; days without executions are present with zeros',
+  })
   date: string;
 }
 
 export class AnalyticsSummaryResponse {
-  @ApiProperty({ example: 7, description: 'Days covered: the requested days capped at retentionDays' })
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: MAX_ANALYTICS_DAYS,
+    example: 7,
+    description: 'Days covered: the requested days capped at retentionDays',
+  })
   days: number;
-  @ApiProperty({ nullable: true, type: Number, example: 7, description: 'Your effective retention (null = unlimited)' })
+  @ApiProperty({ ...count('Your effective retention (null = unlimited)'), nullable: true, example: 7 })
   retentionDays: number | null;
-  @ApiProperty({ example: '2026-03-04T00:00:00.000Z', description: 'Start of the window: 00:00 UTC of the first day' })
+  @ApiProperty({ ...RESPONSE_TIMESTAMP, example: '2026-03-04T00:00:00.000Z', description: 'Start of the window: 00:00 UTC of the first day' })
   from: string;
-  @ApiProperty({ example: '2026-03-10T15:30:00.000Z', description: 'End of the window: the time of the request' })
+  @ApiProperty({ ...RESPONSE_TIMESTAMP, example: '2026-03-10T15:30:00.000Z', description: 'End of the window: the time of the request' })
   to: string;
   @ApiProperty({ type: AnalyticsTotals })
   totals: AnalyticsTotals;
   @ApiProperty({
     nullable: true,
-    type: Number,
+    type: 'number',
+    format: 'double',
+    minimum: 0,
+    maximum: 1,
     example: 0.9523,
     description: 'succeeded / (succeeded + failed + cancelled), 0..1 to four decimals; null when none finished',
   })
   successRate: number | null;
   @ApiProperty({ type: AnalyticsDurations })
   durationMs: AnalyticsDurations;
-  @ApiProperty({ type: [AnalyticsDay] })
+  @ApiProperty({ type: [AnalyticsDay], maxItems: MAX_ANALYTICS_DAYS, description: 'One entry per day of the window, oldest first' })
   series: AnalyticsDay[];
 }

@@ -1,26 +1,31 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { ApiKeyEntity } from '@app/database';
+import { RESPONSE_TIMESTAMP, RESPONSE_UUID, TextField } from '../common/dto/fields';
 import { PageOf } from '../common/dto/pagination.dto';
 
+const KEY_NAME = { minLength: 1, maxLength: 100 } as const;
+
 export class CreateApiKeyRequest {
-  @ApiProperty({ example: 'ci-pipeline', maxLength: 100 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @TextField({ ...KEY_NAME, example: 'ci-pipeline' })
   name: string;
 }
 
 export class ApiKeyResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(RESPONSE_UUID)
   id: string;
-  @ApiProperty({ example: 'ci-pipeline' })
+  @ApiProperty({ type: 'string', ...KEY_NAME, example: 'ci-pipeline' })
   name: string;
-  @ApiProperty({ description: 'First characters of the key, to tell keys apart', example: 'flk_Ab12' })
+  @ApiProperty({
+    type: 'string',
+    pattern: '^flk_[A-Za-z0-9_-]{4}$',
+    maxLength: 8,
+    description: 'First characters of the key, to tell keys apart',
+    example: 'flk_Ab12',
+  })
   prefix: string;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ ...RESPONSE_TIMESTAMP, nullable: true })
   lastUsedAt: string | null;
-  @ApiProperty()
+  @ApiProperty(RESPONSE_TIMESTAMP)
   createdAt: string;
 
   static from(key: ApiKeyEntity): ApiKeyResponse {
@@ -35,11 +40,16 @@ export class ApiKeyResponse {
 }
 
 export class CreatedApiKeyResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(RESPONSE_UUID)
   id: string;
-  @ApiProperty()
+  @ApiProperty({ type: 'string', ...KEY_NAME })
   name: string;
-  @ApiProperty({ description: 'The key itself; shown only in this response. Send it as X-API-Key.' })
+  @ApiProperty({
+    type: 'string',
+    pattern: '^flk_[A-Za-z0-9_-]{43}$',
+    maxLength: 47,
+    description: 'The key itself; shown only in this response. Send it as X-API-Key.',
+  })
   key: string;
 }
 

@@ -1,53 +1,55 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
 import type { AuditLogEntity, AuditOutcome } from '@app/database';
+import { QueryTimeField, RESPONSE_TIMESTAMP, RESPONSE_UUID } from '../common/dto/fields';
 import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
 
+const ACTION_PATTERN = /^[a-z_]{1,40}\.[a-z_]{1,40}$/;
+const ACTION = { type: 'string', pattern: ACTION_PATTERN.source, maxLength: 81 } as const;
+
 export class AuditLogQuery extends PaginationQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only rows of this actor' })
+  @ApiPropertyOptional({ ...RESPONSE_UUID, description: 'Only rows of this actor' })
   @IsOptional()
   @IsUUID()
   actorId?: string;
 
-  @ApiPropertyOptional({ example: 'auth.login_failed', description: 'Exact action name' })
+  @ApiPropertyOptional({ ...ACTION, example: 'auth.login_failed', description: 'Exact action name' })
   @IsOptional()
-  @Matches(/^[a-z_]{1,40}\.[a-z_]{1,40}$/, { message: 'action must look like auth.login' })
+  @Matches(ACTION_PATTERN, { message: 'action must look like auth.login' })
   action?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Rows at or after this time' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @QueryTimeField({ description: 'Rows at or after this time' })
   from?: Date;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Rows before this time' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @QueryTimeField({ description: 'Rows before this time' })
   to?: Date;
 }
 
 export class AuditLogResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(RESPONSE_UUID)
   id: string;
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(RESPONSE_TIMESTAMP)
   at: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null when nobody was signed in (e.g. a failed login)' })
+  @ApiProperty({ ...RESPONSE_UUID, nullable: true, description: 'null when nobody was signed in (e.g. a failed login)' })
   actorId: string | null;
-  @ApiProperty({ example: 'workflow.create' })
+  @ApiProperty({ ...ACTION, example: 'workflow.create' })
   action: string;
-  @ApiProperty({ nullable: true, type: String, example: 'workflow' })
+  @ApiProperty({ type: 'string', maxLength: 40, nullable: true, example: 'workflow' })
   targetType: string | null;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({
+    type: 'string',
+    maxLength: 208,
+    nullable: true,
+    description: 'The id of the target: a UUID, or for a refused admin call its method and path (the path cut at 200 characters)',
+  })
   targetId: string | null;
   @ApiProperty({ enum: ['success', 'failure', 'denied'] })
   outcome: AuditOutcome;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ type: 'string', maxLength: 45, nullable: true, description: 'IPv4 or IPv6 address (TRUST_PROXY decides whether a proxy may name it)' })
   ip: string | null;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ type: 'string', maxLength: 512, nullable: true, description: 'The first 512 characters of User-Agent' })
   userAgent: string | null;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ type: 'string', maxLength: 64, nullable: true })
   requestId: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'What changed (names and before/after values); never a secret' })
   metadata: Record<string, unknown>;

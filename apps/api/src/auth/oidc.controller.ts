@@ -28,10 +28,14 @@ export class OidcController {
   @ApiFoundResponse({
     description: "Redirect to the provider's authorization endpoint",
     headers: {
-      Location: { description: 'The authorization URL', schema: { type: 'string', format: 'uri' } },
+      Location: {
+        description: "The provider's authorization endpoint with the flow's parameters",
+        schema: { type: 'string', format: 'uri', maxLength: 8192 },
+      },
       'Set-Cookie': {
         description: 'flowline_oidc: the sealed sign-in flow (10 minutes, HttpOnly, SameSite=Lax)',
-        schema: { type: 'string' },
+        // A browser keeps no cookie beyond 4096 bytes; the sealed flow is well under it.
+        schema: { type: 'string', maxLength: 4096 },
       },
     },
   })

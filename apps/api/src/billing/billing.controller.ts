@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, HttpCode, HttpStatus, Post, Query, RawBodyRequest, Req } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { TIER_NAMES } from '@app/tier-policy';
 import type { AuthUser } from '../common/auth-user';
 import { ApiAuthErrors, ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -17,7 +18,7 @@ import { BillingService } from './billing.service';
 import { StripeWebhooksService } from './stripe-webhooks.service';
 
 @ApiTags('billing')
-@ApiExtraModels(SubscriptionChangeResponse, CheckoutResponse)
+@ApiExtraModels(SubscriptionChangeResponse, CheckoutResponse, PlanResponse)
 @Controller('billing')
 export class BillingController {
   constructor(
@@ -28,7 +29,7 @@ export class BillingController {
   @Public()
   @Get('plans')
   @ApiOperation({ summary: 'The tiers, their prices and limits (null = unlimited)' })
-  @ApiOkResponse({ type: [PlanResponse] })
+  @ApiOkResponse({ schema: { type: 'array', items: { $ref: getSchemaPath(PlanResponse) }, maxItems: TIER_NAMES.length } })
   @ApiErrors(429)
   plans(): PlanResponse[] {
     return this.billing.plans();
@@ -72,7 +73,7 @@ export class BillingController {
       'Verifies Stripe-Signature over the raw body (STRIPE_WEBHOOK_SECRET, 300 s tolerance). ' +
       'Each event id is applied once; an event older than the last one applied changes nothing.',
   })
-  @ApiHeader({ name: 'Stripe-Signature', required: true })
+  @ApiSecurity('stripe-signature')
   @ApiOkResponse({ type: WebhookReceivedResponse })
   @ApiErrors(400, 413, 429, 503)
   async webhook(

@@ -1,20 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { BillingProviderName, DeactivatedWorkflow, SubscriptionStatus, Tier } from '@app/database';
-import type { TierDefinition, TierLimits } from '@app/tier-policy';
+import { MAX_QUEUE_WEIGHT, type TierDefinition, type TierLimits } from '@app/tier-policy';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { RESPONSE_TIMESTAMP, RESPONSE_UUID } from '../common/dto/fields';
 
 const TIERS = ['free', 'pro', 'enterprise'];
+const INT32_MAX = 2_147_483_647;
+/** A limit: null is unlimited. */
+const limit = (example: number, description?: string) =>
+  ({ type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX, nullable: true, example, description }) as const;
+const count = (description: string, example?: number) =>
+  ({ type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX, description, example }) as const;
 
 export class PlanLimitsView {
-  @ApiProperty({ nullable: true, type: Number, description: 'Queued + running executions; null = unlimited', example: 2 })
+  @ApiProperty(limit(2, 'Queued + running executions; null = unlimited'))
   maxConcurrentJobs: number | null;
-  @ApiProperty({ nullable: true, type: Number, example: 5 })
+  @ApiProperty(limit(5))
   maxWorkflows: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Per UTC day, all triggers', example: 100 })
+  @ApiProperty(limit(100, 'Per UTC day, all triggers'))
   dailyExecutions: number | null;
-  @ApiProperty({ nullable: true, type: Number, example: 7 })
+  @ApiProperty(limit(7))
   retentionDays: number | null;
-  @ApiProperty({ nullable: true, type: Number, example: 120 })
+  @ApiProperty(limit(120))
   apiRequestsPerMinute: number | null;
 
   static from(limits: TierLimits): PlanLimitsView {
@@ -25,15 +32,22 @@ export class PlanLimitsView {
 export class PlanResponse {
   @ApiProperty({ enum: TIERS })
   tier: Tier;
-  @ApiProperty({ example: 'Pro' })
+  @ApiProperty({ type: 'string', maxLength: 40, example: 'Pro' })
   name: string;
-  @ApiProperty({ example: 29 })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000, example: 29 })
   priceMonthlyUsd: number;
-  @ApiProperty({ example: 'Priority' })
+  @ApiProperty({ type: 'string', maxLength: 40, example: 'Priority' })
   support: string;
   @ApiProperty({ type: PlanLimitsView })
   limits: PlanLimitsView;
-  @ApiProperty({ description: 'Fair share in a region queue: while runs wait, owners get starts in proportion to it', example: 2 })
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: MAX_QUEUE_WEIGHT,
+    description: 'Fair share in a region queue: while runs wait, owners get starts in proportion to it',
+    example: 2,
+  })
   queueWeight: number;
 
   static from(definition: TierDefinition): PlanResponse {
@@ -49,15 +63,15 @@ export class PlanResponse {
 }
 
 export class UsageView {
-  @ApiProperty({ description: 'Workflows you have (active or not)' })
+  @ApiProperty(count('Workflows you have (active or not)'))
   workflows: number;
-  @ApiProperty({ description: 'Executions queued or running now' })
+  @ApiProperty(count('Executions queued or running now'))
   activeJobs: number;
-  @ApiProperty({ description: 'Executions accepted since the last UTC midnight' })
+  @ApiProperty(count('Executions accepted since the last UTC midnight'))
   executionsToday: number;
-  @ApiProperty({ description: 'Runs accepted and not started yet: queued in a region queue, or waiting for one of your slots' })
+  @ApiProperty(count('Runs accepted and not started yet: queued in a region queue, or waiting for one of your slots'))
   queued: number;
-  @ApiProperty({ description: 'Milliseconds the oldest of those has waited; 0 when none', example: 0 })
+  @ApiProperty({ ...count('Milliseconds the oldest of those has waited; 0 when none', 0), format: 'int64', maximum: Number.MAX_SAFE_INTEGER })
   oldestWaitMs: number;
 }
 
@@ -72,16 +86,16 @@ export class SubscriptionResponse {
   usage: UsageView;
   @ApiProperty({ enum: ['mock', 'stripe'] })
   provider: BillingProviderName;
-  @ApiPropertyOptional({ format: 'date-time', description: 'End of the paid period (Stripe subscriptions)' })
+  @ApiPropertyOptional({ ...RESPONSE_TIMESTAMP, description: 'End of the paid period (Stripe subscriptions)' })
   currentPeriodEnd?: string;
   @ApiProperty({ description: 'The subscription ends (back to free) when the current period ends' })
   cancelAtPeriodEnd: boolean;
 }
 
 export class DeactivatedWorkflowView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(RESPONSE_UUID)
   id: string;
-  @ApiProperty()
+  @ApiProperty({ type: 'string', maxLength: 200 })
   name: string;
 
   static from(workflow: DeactivatedWorkflow): DeactivatedWorkflowView {
@@ -94,7 +108,11 @@ export class SubscriptionChangeResponse extends SubscriptionResponse {
   changed: boolean;
   @ApiProperty({ enum: TIERS, description: 'Your tier before this request' })
   previousTier: Tier;
-  @ApiProperty({ type: [DeactivatedWorkflowView], description: 'Workflows deactivated because the new plan allows fewer, newest first' })
+  @ApiProperty({
+    type: [DeactivatedWorkflowView],
+    maxItems: INT32_MAX,
+    description: 'Workflows deactivated because the new plan allows fewer, newest first',
+  })
   deactivatedWorkflows: DeactivatedWorkflowView[];
   @ApiPropertyOptional({
     enum: TIERS,
@@ -105,6 +123,9 @@ export class SubscriptionChangeResponse extends SubscriptionResponse {
 
 export class CheckoutResponse {
   @ApiProperty({
+    type: 'string',
+    format: 'uri',
+    maxLength: 8192,
     example: 'https://checkout.stripe.com/c/pay/cs_test_...',
     description: 'Send the customer here to pay; the tier changes when Stripe confirms the payment',
   })
@@ -112,7 +133,7 @@ export class CheckoutResponse {
 }
 
 export class UpgradeQuery {
-  @ApiProperty({ enum: TIERS, description: 'The tier you want' })
+  @ApiProperty({ enum: TIERS, description: 'The tier you want (another value is 400 UNKNOWN_TIER)' })
   @IsOptional()
   @IsString()
   @MaxLength(64)

@@ -1,25 +1,33 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsObject, IsOptional } from 'class-validator';
 import { CREDENTIAL_FIELDS, CREDENTIAL_TYPES, CredentialType } from '@app/crypto';
 import type { CredentialEntity } from '@app/database';
+import { RESPONSE_TIMESTAMP, RESPONSE_UUID, TextField } from '../common/dto/fields';
 import { PageOf } from '../common/dto/pagination.dto';
 
+const CREDENTIAL_NAME = { minLength: 1, maxLength: 200 } as const;
+
 export class BearerCredentialData {
-  @ApiProperty({ description: 'Sent as `Authorization: Bearer <token>`; printable ASCII, no spaces', maxLength: 8192 })
+  @ApiProperty({ description: 'Sent as `Authorization: Bearer <token>`; printable ASCII, no spaces', maxLength: 8192, writeOnly: true })
   token: string;
 }
 
 export class BasicCredentialData {
   @ApiProperty({ description: 'No ":"', maxLength: 1024 })
   username: string;
-  @ApiProperty({ maxLength: 8192 })
+  @ApiProperty({ maxLength: 8192, writeOnly: true })
   password: string;
 }
 
 export class HeaderCredentialData {
-  @ApiProperty({ example: 'X-Api-Key', description: 'An HTTP header name (not Host, Content-Length or another framing header)' })
+  @ApiProperty({
+    example: 'X-Api-Key',
+    maxLength: 100,
+    pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",
+    description: 'An HTTP header name (not Host, Content-Length or another framing header)',
+  })
   name: string;
-  @ApiProperty({ maxLength: 8192, description: 'Printable ASCII' })
+  @ApiProperty({ maxLength: 8192, description: 'Printable ASCII', writeOnly: true })
   value: string;
 }
 
@@ -34,10 +42,7 @@ const DATA_SCHEMA = {
 
 @ApiExtraModels(BearerCredentialData, BasicCredentialData, HeaderCredentialData)
 export class CreateCredentialRequest {
-  @ApiProperty({ example: 'Stripe live key', maxLength: 200 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @TextField({ ...CREDENTIAL_NAME, example: 'Stripe live key' })
   name: string;
 
   @ApiProperty({ enum: CREDENTIAL_TYPES })
@@ -51,11 +56,7 @@ export class CreateCredentialRequest {
 
 @ApiExtraModels(BearerCredentialData, BasicCredentialData, HeaderCredentialData)
 export class UpdateCredentialRequest {
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @TextField({ ...CREDENTIAL_NAME, optional: true })
   name?: string;
 
   @ApiPropertyOptional({ enum: CREDENTIAL_TYPES, description: 'Changing the type needs `data` of the new type' })
@@ -70,17 +71,23 @@ export class UpdateCredentialRequest {
 }
 
 export class CredentialResponse {
-  @ApiProperty({ format: 'uuid', description: 'Use it as `credentialId` in an http step' })
+  @ApiProperty({ ...RESPONSE_UUID, description: 'Use it as `credentialId` in an http step' })
   id: string;
-  @ApiProperty()
+  @ApiProperty({ type: 'string', ...CREDENTIAL_NAME })
   name: string;
   @ApiProperty({ enum: CREDENTIAL_TYPES })
   type: CredentialType;
-  @ApiProperty({ type: [String], example: ['token'], description: 'Which secret fields are set; their values are never returned' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', enum: ['token', 'username', 'password', 'name', 'value'] },
+    maxItems: 2,
+    example: ['token'],
+    description: 'Which secret fields are set; their values are never returned',
+  })
   fields: string[];
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(RESPONSE_TIMESTAMP)
   createdAt: string;
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(RESPONSE_TIMESTAMP)
   updatedAt: string;
 
   static from(entity: CredentialEntity): CredentialResponse {

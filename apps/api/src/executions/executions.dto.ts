@@ -1,25 +1,37 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { MAX_STEPS } from '@app/engine';
 import type { ExecutionEntity, ExecutionStatus, ExecutionStepEntity } from '@app/database';
+import { QueryTimeField, RESPONSE_TIMESTAMP, RESPONSE_UUID } from '../common/dto/fields';
 import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
+import { QUEUE_VIEW } from '../runs/runs.dto';
+import { REGION_VIEW } from '../users/users.dto';
+
+/** Error texts are cut at this length in answers (a step's error can quote a long upstream message). */
+export const MAX_ERROR_TEXT = 4000;
+const ERROR_TEXT = { type: 'string', maxLength: MAX_ERROR_TEXT, nullable: true } as const;
+const DURATION_MS = { type: 'integer', format: 'int64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, nullable: true } as const;
+
+function errorText(error: string | null): string | null {
+  return error === null || error.length <= MAX_ERROR_TEXT ? error : `${error.slice(0, MAX_ERROR_TEXT - 1)}…`;
+}
 
 const STATUSES: ExecutionStatus[] = ['waiting', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 export class StepResultResponse {
-  @ApiProperty({ example: 'fetch' })
+  @ApiProperty({ type: 'string', maxLength: 64, pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$', example: 'fetch' })
   id: string;
   @ApiProperty({ enum: ['succeeded', 'failed', 'skipped', 'cancelled'] })
   status: string;
   @ApiProperty({ nullable: true, description: 'Step output (any JSON)' })
   output: unknown;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty(ERROR_TEXT)
   error: string | null;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ ...RESPONSE_TIMESTAMP, nullable: true })
   startedAt: string | null;
-  @ApiProperty({ nullable: true, type: Number })
+  @ApiProperty(DURATION_MS)
   durationMs: number | null;
-  @ApiProperty()
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 100 })
   attempts: number;
 
   static from(step: ExecutionStepEntity): StepResultResponse {
@@ -27,7 +39,7 @@ export class StepResultResponse {
       id: step.stepId,
       status: step.status,
       output: step.output ?? null,
-      error: step.error,
+      error: errorText(step.error),
       startedAt: step.startedAt?.toISOString() ?? null,
       durationMs: step.durationMs,
       attempts: step.attempts,
@@ -36,35 +48,39 @@ export class StepResultResponse {
 }
 
 export class ExecutionResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(RESPONSE_UUID)
   id: string;
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(RESPONSE_UUID)
   workflowId: string;
   @ApiProperty({ enum: STATUSES })
   status: ExecutionStatus;
   @ApiProperty({ enum: ['manual', 'webhook', 'schedule'] })
   trigger: string;
-  @ApiProperty({ example: 'eu-west-1' })
+  @ApiProperty(REGION_VIEW)
   region: string;
-  @ApiProperty({ example: 'eu-west-1-default' })
+  @ApiProperty(QUEUE_VIEW)
   queue: string;
   @ApiProperty({ nullable: true })
   input: unknown;
   @ApiProperty({ nullable: true, description: 'Output of the last step that ran' })
   output: unknown;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty(ERROR_TEXT)
   error: string | null;
-  @ApiPropertyOptional({ type: [StepResultResponse], description: 'Present on GET /executions/:id and on a finished POST /run' })
+  @ApiPropertyOptional({
+    type: [StepResultResponse],
+    maxItems: MAX_STEPS,
+    description: 'Present on GET /executions/:id and on a finished POST /run',
+  })
   steps?: StepResultResponse[];
-  @ApiProperty()
+  @ApiProperty(RESPONSE_TIMESTAMP)
   createdAt: string;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ ...RESPONSE_TIMESTAMP, nullable: true })
   startedAt: string | null;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ ...RESPONSE_TIMESTAMP, nullable: true })
   finishedAt: string | null;
-  @ApiProperty({ nullable: true, type: Number })
+  @ApiProperty(DURATION_MS)
   durationMs: number | null;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ type: 'string', maxLength: 300, nullable: true, description: 'host:pid of the worker that ran it' })
   workerId: string | null;
 
   static from(execution: ExecutionEntity, steps?: ExecutionStepEntity[]): ExecutionResponse {
@@ -77,7 +93,7 @@ export class ExecutionResponse {
       queue: execution.queue,
       input: execution.input ?? null,
       output: execution.output ?? null,
-      error: execution.error,
+      error: errorText(execution.error),
       ...(steps ? { steps: steps.map(StepResultResponse.from) } : {}),
       createdAt: execution.createdAt.toISOString(),
       startedAt: execution.startedAt?.toISOString() ?? null,
@@ -91,7 +107,7 @@ export class ExecutionResponse {
 export class ExecutionPage extends PageOf(ExecutionResponse) {}
 
 export class ExecutionListQuery extends PaginationQuery {
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional(RESPONSE_UUID)
   @IsOptional()
   @IsUUID()
   workflowId?: string;
@@ -101,15 +117,9 @@ export class ExecutionListQuery extends PaginationQuery {
   @IsIn(STATUSES)
   status?: ExecutionStatus;
 
-  @ApiPropertyOptional({ description: 'Created at or after (ISO 8601)', example: '2026-11-01T00:00:00Z' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @QueryTimeField({ description: 'Created at or after (ISO 8601)', example: '2026-11-01T00:00:00Z' })
   from?: Date;
 
-  @ApiPropertyOptional({ description: 'Created before (ISO 8601)' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @QueryTimeField({ description: 'Created before (ISO 8601)' })
   to?: Date;
 }

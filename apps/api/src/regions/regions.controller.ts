@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { REGION_LIMITS } from '@app/config';
 import { ApiAuthErrors } from '../common/decorators/api-errors.decorator';
 import { RegionResponse } from './regions.dto';
 import { RegionsService } from './regions.service';
 
 @ApiTags('regions')
+@ApiExtraModels(RegionResponse)
 @ApiAuthErrors()
 @Controller('regions')
 export class RegionsController {
@@ -12,7 +14,7 @@ export class RegionsController {
 
   @Get()
   @ApiOperation({ summary: 'Regions with their queue, live workers, waiting and active jobs' })
-  @ApiOkResponse({ type: [RegionResponse] })
+  @ApiOkResponse({ schema: { type: 'array', items: { $ref: getSchemaPath(RegionResponse) }, maxItems: REGION_LIMITS.maxCount } })
   list(): Promise<RegionResponse[]> {
     return this.regions.list();
   }

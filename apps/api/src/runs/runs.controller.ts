@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '@app/errors';
 import type { AuthUser } from '../common/auth-user';
@@ -73,7 +73,7 @@ export class RunsController {
       "A wrong or missing token answers 404, as for an unknown workflow, and counts against the caller's address " +
       "(ANON_REQUESTS_PER_MINUTE); a call with the valid token counts against the workflow owner's apiRequestsPerMinute.",
   })
-  @ApiHeader({ name: 'X-Webhook-Token', required: true })
+  @ApiSecurity('webhook-token')
   @ApiBody({ required: false, schema: { type: 'object', additionalProperties: true, example: { orderId: 42 } } })
   @ApiAcceptedResponse({ type: WebhookAcceptedResponse })
   @ApiErrors(400, 404, 409, 413, 415, 429, 503)

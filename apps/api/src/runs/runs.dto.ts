@@ -1,9 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ExecutionEntity } from '@app/database';
-import { Allow, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { Allow, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IntegerField, RESPONSE_UUID, TextField } from '../common/dto/fields';
+import { REGION_FIELD, REGION_VIEW } from '../users/users.dto';
+
+/** A region's queue in a response: `<region>-default`. */
+export const QUEUE_VIEW = { type: 'string', maxLength: 72, pattern: '^[a-z]{2}(-[a-z]+)+-\\d+-default$', example: 'eu-west-1-default' } as const;
 
 export class RunAsyncRequest {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(RESPONSE_UUID)
   @IsUUID()
   workflowId: string;
 
@@ -11,10 +16,7 @@ export class RunAsyncRequest {
   @Allow()
   input?: unknown;
 
-  @ApiPropertyOptional({ example: 'eu-west-1', description: 'Run in this region (beats the workflow pin and your preference)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @TextField({ ...REGION_FIELD, optional: true, description: 'Run in this region (beats the workflow pin and your preference)' })
   region?: string;
 
   @ApiPropertyOptional({
@@ -28,24 +30,25 @@ export class RunAsyncRequest {
 }
 
 export class RunRequest extends RunAsyncRequest {
-  @ApiPropertyOptional({ default: 30000, maximum: 120000, description: 'How long to wait for the result before answering 202' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(120000)
+  @IntegerField({ optional: true, min: 0, max: 120000, default: 30000, description: 'How long to wait for the result before answering 202' })
   waitMs?: number;
 }
 
 export class RunAcceptedResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(RESPONSE_UUID)
   executionId: string;
   @ApiProperty({ enum: ['queued', 'waiting', 'running', 'succeeded', 'failed', 'cancelled'], example: 'queued' })
   status: string;
-  @ApiProperty({ example: 'eu-west-1' })
+  @ApiProperty(REGION_VIEW)
   region: string;
-  @ApiProperty({ example: 'eu-west-1-default' })
+  @ApiProperty(QUEUE_VIEW)
   queue: string;
-  @ApiPropertyOptional({ type: [String], example: ['no worker is online in eu-west-1'] })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: 200 },
+    maxItems: 10,
+    example: ['no worker is online in eu-west-1'],
+  })
   warnings?: string[];
 
   static from(execution: Pick<ExecutionEntity, 'id' | 'status' | 'region' | 'queue'>, warnings: string[]): RunAcceptedResponse {
@@ -55,6 +58,6 @@ export class RunAcceptedResponse {
 }
 
 export class WebhookAcceptedResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(RESPONSE_UUID)
   executionId: string;
 }

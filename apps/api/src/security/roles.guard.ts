@@ -29,7 +29,7 @@ export class RolesGuard implements CanActivate {
 
   /** A refused admin call is worth knowing about; failing to record it must not turn the 403 into something else. */
   private async recordDenied(request: FastifyRequest, user: AuthUser | undefined): Promise<void> {
-    const route = request.routeOptions.url ?? request.url.split('?', 1)[0];
+    const route = (request.routeOptions.url ?? request.url.split('?', 1)[0]).slice(0, 200);
     await this.audit
       .record({
         actorId: user?.id ?? null,

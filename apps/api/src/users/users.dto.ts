@@ -1,36 +1,46 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import type { CustomLimits, Tier, UserEntity, UserRole } from '@app/database';
+import { RESPONSE_EMAIL, RESPONSE_TIMESTAMP, RESPONSE_UUID, TextField } from '../common/dto/fields';
+
+/** A region id in a request: checked against REGIONS (400 UNKNOWN_REGION listing them), so only its length is a field rule. */
+export const REGION_FIELD = { maxLength: 64, example: 'eu-west-1', description: 'One of the regions of GET /regions' } as const;
+/** A region id in a response: one of REGIONS, which config validates against this pattern. */
+export const REGION_VIEW = { type: 'string', maxLength: 64, pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$', example: 'eu-west-1' } as const;
+
+/** A limit as stored: null is unlimited. */
+const LIMIT_VIEW = { type: 'integer', format: 'int32', minimum: 0, maximum: 100_000_000, nullable: true } as const;
 
 export class CustomLimitsView {
-  @ApiPropertyOptional({ nullable: true, type: Number })
+  @ApiPropertyOptional(LIMIT_VIEW)
   maxConcurrentJobs?: number | null;
-  @ApiPropertyOptional({ nullable: true, type: Number })
+  @ApiPropertyOptional(LIMIT_VIEW)
   maxWorkflows?: number | null;
-  @ApiPropertyOptional({ nullable: true, type: Number })
+  @ApiPropertyOptional(LIMIT_VIEW)
   dailyExecutions?: number | null;
-  @ApiPropertyOptional({ nullable: true, type: Number })
+  @ApiPropertyOptional(LIMIT_VIEW)
   retentionDays?: number | null;
-  @ApiPropertyOptional({ nullable: true, type: Number })
+  @ApiPropertyOptional(LIMIT_VIEW)
   apiRequestsPerMinute?: number | null;
+  @ApiPropertyOptional(LIMIT_VIEW)
+  queueWeight?: number | null;
 }
 
 export class UserResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(RESPONSE_UUID)
   id: string;
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ ...RESPONSE_EMAIL, example: 'ada@example.com' })
   email: string;
-  @ApiProperty({ nullable: true, type: String, example: 'Ada' })
+  @ApiProperty({ type: 'string', maxLength: 200, nullable: true, example: 'Ada' })
   name: string | null;
   @ApiProperty({ enum: ['user', 'admin'] })
   role: UserRole;
   @ApiProperty({ enum: ['free', 'pro', 'enterprise'] })
   tier: Tier;
-  @ApiProperty({ nullable: true, type: String, example: 'eu-west-1' })
+  @ApiProperty({ ...REGION_VIEW, nullable: true })
   preferredRegion: string | null;
   @ApiProperty({ nullable: true, type: CustomLimitsView })
   customLimits: CustomLimits | null;
-  @ApiProperty()
+  @ApiProperty(RESPONSE_TIMESTAMP)
   createdAt: string;
 
   static from(user: UserEntity): UserResponse {
@@ -57,22 +67,9 @@ export class AdminUserResponse extends UserResponse {
 }
 
 export class UpdateMeRequest {
-  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
-  @IsOptional()
-  @ValidateIf((_object, value) => value !== null)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @TextField({ optional: true, nullable: true, minLength: 1, maxLength: 200 })
   name?: string | null;
 
-  @ApiPropertyOptional({
-    nullable: true,
-    type: String,
-    example: 'eu-west-1',
-    description: 'One of the configured regions, or null for the default',
-  })
-  @IsOptional()
-  @ValidateIf((_object, value) => value !== null)
-  @IsString()
+  @TextField({ ...REGION_FIELD, optional: true, nullable: true, description: 'One of the regions of GET /regions, or null for the default' })
   preferredRegion?: string | null;
 }

@@ -622,21 +622,50 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        FieldErrors: {
+            /** @example steps[0].params.url */
+            field: string;
+            errors: string[];
+        };
         ErrorResponse: {
-            /** @example 400 */
+            /**
+             * Format: int32
+             * @example 400
+             */
             statusCode: number;
-            /** @example Bad Request */
+            /**
+             * @description The status's reason phrase
+             * @example Bad Request
+             */
             error: string;
             /** @example email must be an email */
             message: string;
-            /** @example VALIDATION_FAILED */
-            code: string;
+            /**
+             * @description Stable and machine-readable (DESIGN.md "Errors"); ERROR for a status without a code of its own
+             * @example VALIDATION_FAILED
+             * @enum {string}
+             */
+            code: "NOT_FOUND" | "VALIDATION_FAILED" | "INVALID_VALUE" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR" | "BAD_REQUEST" | "INVALID_JSON" | "JSON_TOO_DEEP" | "INVALID_TEXT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "METHOD_NOT_ALLOWED" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNAUTHORIZED" | "FORBIDDEN" | "EMAIL_TAKEN" | "LOGIN_RATE_LIMIT" | "SELF_CHANGE_FORBIDDEN" | "SSO_REQUIRED" | "CONCURRENCY_LIMIT" | "DAILY_EXECUTION_LIMIT" | "WORKFLOW_LIMIT" | "RATE_LIMIT" | "WORKFLOW_INACTIVE" | "UNKNOWN_REGION" | "EXECUTION_FINAL" | "CONFLICT" | "UNKNOWN_TIER" | "INVALID_SIGNATURE" | "INVALID_EVENT" | "WEBHOOK_NOT_CONFIGURED" | "PAYMENT_PROVIDER_ERROR" | "ERROR";
             /** @description Offending fields of a validation error */
-            fields?: string[];
-            /** @description The limit that was hit (limit errors) */
+            fields?: components["schemas"]["FieldErrors"][];
+            /**
+             * Format: int64
+             * @description The limit that was hit (limit errors)
+             */
             limit?: number;
-            /** @description The current usage (limit errors) */
+            /**
+             * Format: int64
+             * @description The current usage (limit errors)
+             */
             current?: number;
+            /** @description UNKNOWN_REGION: the regions a run may use */
+            validRegions?: string[];
+            /** @description SERVICE_UNAVAILABLE from a health check: each dependency and its state */
+            checks?: {
+                [key: string]: "up" | "down";
+            };
+            /** @description 5xx: the request's id, to quote to an operator (the logs carry it) */
+            errorId?: string;
         };
         RegionResponse: {
             /** @example eu-west-1 */
@@ -646,28 +675,35 @@ export interface components {
             /** @description Runs go here when nothing else chooses a region */
             default: boolean;
             /**
+             * Format: int32
              * @description Live workers consuming this queue (BullMQ worker registry)
              * @example 2
              */
             workers: number;
             /**
+             * Format: int32
              * @description Jobs waiting in the queue (waiting, prioritized, delayed)
              * @example 0
              */
             waiting: number;
             /**
+             * Format: int32
              * @description Jobs being executed now
              * @example 1
              */
             active: number;
             /**
+             * Format: int64
              * @description Milliseconds the oldest queued run of this region has waited to start; 0 when none waits
              * @example 0
              */
             oldestWaitMs: number;
         };
         RegisterRequest: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /** @example correct-horse-battery */
             password: string;
@@ -675,16 +711,26 @@ export interface components {
             name?: string;
         };
         CustomLimitsView: {
+            /** Format: int32 */
             maxConcurrentJobs?: number | null;
+            /** Format: int32 */
             maxWorkflows?: number | null;
+            /** Format: int32 */
             dailyExecutions?: number | null;
+            /** Format: int32 */
             retentionDays?: number | null;
+            /** Format: int32 */
             apiRequestsPerMinute?: number | null;
+            /** Format: int32 */
+            queueWeight?: number | null;
         };
         UserResponse: {
             /** Format: uuid */
             id: string;
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /** @example Ada */
             name: string | null;
@@ -695,6 +741,7 @@ export interface components {
             /** @example eu-west-1 */
             preferredRegion: string | null;
             customLimits: components["schemas"]["CustomLimitsView"] | null;
+            /** Format: date-time */
             createdAt: string;
         };
         RegisterResponse: {
@@ -702,16 +749,23 @@ export interface components {
             accessToken: string;
         };
         LoginRequest: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /** @example correct-horse-battery */
             password: string;
         };
         LoginResponse: {
             accessToken: string;
-            /** @example Bearer */
-            tokenType: string;
             /**
+             * @example Bearer
+             * @enum {string}
+             */
+            tokenType: "Bearer";
+            /**
+             * Format: int32
              * @description Seconds until the token expires
              * @example 3600
              */
@@ -720,7 +774,7 @@ export interface components {
         UpdateMeRequest: {
             name?: string | null;
             /**
-             * @description One of the configured regions, or null for the default
+             * @description One of the regions of GET /regions, or null for the default
              * @example eu-west-1
              */
             preferredRegion?: string | null;
@@ -746,22 +800,36 @@ export interface components {
              * @example flk_Ab12
              */
             prefix: string;
+            /** Format: date-time */
             lastUsedAt: string | null;
+            /** Format: date-time */
             createdAt: string;
         };
         ApiKeyPage: {
             items: components["schemas"]["ApiKeyResponse"][];
-            /** @example 42 */
+            /**
+             * Format: int32
+             * @example 42
+             */
             total: number;
-            /** @example 1 */
+            /**
+             * Format: int32
+             * @example 1
+             */
             page: number;
-            /** @example 20 */
+            /**
+             * Format: int32
+             * @example 20
+             */
             limit: number;
         };
         AdminUserResponse: {
             /** Format: uuid */
             id: string;
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /** @example Ada */
             name: string | null;
@@ -772,26 +840,46 @@ export interface components {
             /** @example eu-west-1 */
             preferredRegion: string | null;
             customLimits: components["schemas"]["CustomLimitsView"] | null;
+            /** Format: date-time */
             createdAt: string;
             disabled: boolean;
         };
         AdminUserPage: {
             items: components["schemas"]["AdminUserResponse"][];
-            /** @example 42 */
+            /**
+             * Format: int32
+             * @example 42
+             */
             total: number;
-            /** @example 1 */
+            /**
+             * Format: int32
+             * @example 1
+             */
             page: number;
-            /** @example 20 */
+            /**
+             * Format: int32
+             * @example 20
+             */
             limit: number;
         };
         CustomLimitsRequest: {
-            /** @description null = unlimited */
+            /**
+             * Format: int32
+             * @description null = unlimited
+             */
             maxConcurrentJobs?: number | null;
+            /** Format: int32 */
             maxWorkflows?: number | null;
+            /** Format: int32 */
             dailyExecutions?: number | null;
+            /** Format: int32 */
             retentionDays?: number | null;
+            /** Format: int32 */
             apiRequestsPerMinute?: number | null;
-            /** @description Fair share in a region queue (the tier gives 1 / 2 / 4); null = the tier default */
+            /**
+             * Format: int32
+             * @description Fair share in a region queue (the tier gives 1 / 2 / 4); null = the tier default
+             */
             queueWeight?: number | null;
         };
         AdminUpdateUserRequest: {
@@ -801,7 +889,10 @@ export interface components {
             role?: "user" | "admin";
             /** @description Replaces the overrides; null removes them all */
             customLimits?: components["schemas"]["CustomLimitsRequest"] | null;
-            /** @example eu-west-1 */
+            /**
+             * @description One of the regions of GET /regions
+             * @example eu-west-1
+             */
             preferredRegion?: string | null;
             disabled?: boolean;
         };
@@ -922,11 +1013,20 @@ export interface components {
         };
         WorkflowPage: {
             items: components["schemas"]["WorkflowResponse"][];
-            /** @example 42 */
+            /**
+             * Format: int32
+             * @example 42
+             */
             total: number;
-            /** @example 1 */
+            /**
+             * Format: int32
+             * @example 1
+             */
             page: number;
-            /** @example 20 */
+            /**
+             * Format: int32
+             * @example 20
+             */
             limit: number;
         };
         UpdateWorkflowRequest: {
@@ -1039,6 +1139,7 @@ export interface components {
              */
             whenBusy?: "reject" | "queue";
             /**
+             * Format: int32
              * @description How long to wait for the result before answering 202
              * @default 30000
              */
@@ -1052,8 +1153,11 @@ export interface components {
             /** @description Step output (any JSON) */
             output: Record<string, unknown> | null;
             error: string | null;
+            /** Format: date-time */
             startedAt: string | null;
+            /** Format: int64 */
             durationMs: number | null;
+            /** Format: int32 */
             attempts: number;
         };
         ExecutionResponse: {
@@ -1075,10 +1179,15 @@ export interface components {
             error: string | null;
             /** @description Present on GET /executions/:id and on a finished POST /run */
             steps?: components["schemas"]["StepResultResponse"][];
+            /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
             startedAt: string | null;
+            /** Format: date-time */
             finishedAt: string | null;
+            /** Format: int64 */
             durationMs: number | null;
+            /** @description host:pid of the worker that ran it */
             workerId: string | null;
         };
         WebhookAcceptedResponse: {
@@ -1087,11 +1196,20 @@ export interface components {
         };
         ExecutionPage: {
             items: components["schemas"]["ExecutionResponse"][];
-            /** @example 42 */
+            /**
+             * Format: int32
+             * @example 42
+             */
             total: number;
-            /** @example 1 */
+            /**
+             * Format: int32
+             * @example 1
+             */
             page: number;
-            /** @example 20 */
+            /**
+             * Format: int32
+             * @example 20
+             */
             limit: number;
         };
         AuditLogResponse: {
@@ -1108,10 +1226,13 @@ export interface components {
             action: string;
             /** @example workflow */
             targetType: string | null;
+            /** @description The id of the target: a UUID, or for a refused admin call its method and path (the path cut at 200 characters) */
             targetId: string | null;
             /** @enum {string} */
             outcome: "success" | "failure" | "denied";
+            /** @description IPv4 or IPv6 address (TRUST_PROXY decides whether a proxy may name it) */
             ip: string | null;
+            /** @description The first 512 characters of User-Agent */
             userAgent: string | null;
             requestId: string | null;
             /** @description What changed (names and before/after values); never a secret */
@@ -1121,11 +1242,20 @@ export interface components {
         };
         AuditLogPage: {
             items: components["schemas"]["AuditLogResponse"][];
-            /** @example 42 */
+            /**
+             * Format: int32
+             * @example 42
+             */
             total: number;
-            /** @example 1 */
+            /**
+             * Format: int32
+             * @example 1
+             */
             page: number;
-            /** @example 20 */
+            /**
+             * Format: int32
+             * @example 20
+             */
             limit: number;
         };
         BearerCredentialData: {
@@ -1169,7 +1299,7 @@ export interface components {
              *       "token"
              *     ]
              */
-            fields: string[];
+            fields: ("token" | "username" | "password" | "name" | "value")[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1177,11 +1307,20 @@ export interface components {
         };
         CredentialPage: {
             items: components["schemas"]["CredentialResponse"][];
-            /** @example 42 */
+            /**
+             * Format: int32
+             * @example 42
+             */
             total: number;
-            /** @example 1 */
+            /**
+             * Format: int32
+             * @example 1
+             */
             page: number;
-            /** @example 20 */
+            /**
+             * Format: int32
+             * @example 20
+             */
             limit: number;
         };
         UpdateCredentialRequest: {
@@ -1196,32 +1335,56 @@ export interface components {
         };
         PlanLimitsView: {
             /**
+             * Format: int32
              * @description Queued + running executions; null = unlimited
              * @example 2
              */
             maxConcurrentJobs: number | null;
-            /** @example 5 */
+            /**
+             * Format: int32
+             * @example 5
+             */
             maxWorkflows: number | null;
             /**
+             * Format: int32
              * @description Per UTC day, all triggers
              * @example 100
              */
             dailyExecutions: number | null;
-            /** @example 7 */
+            /**
+             * Format: int32
+             * @example 7
+             */
             retentionDays: number | null;
-            /** @example 120 */
+            /**
+             * Format: int32
+             * @example 120
+             */
             apiRequestsPerMinute: number | null;
         };
         UsageView: {
-            /** @description Workflows you have (active or not) */
+            /**
+             * Format: int32
+             * @description Workflows you have (active or not)
+             */
             workflows: number;
-            /** @description Executions queued or running now */
+            /**
+             * Format: int32
+             * @description Executions queued or running now
+             */
             activeJobs: number;
-            /** @description Executions accepted since the last UTC midnight */
+            /**
+             * Format: int32
+             * @description Executions accepted since the last UTC midnight
+             */
             executionsToday: number;
-            /** @description Runs accepted and not started yet: queued in a region queue, or waiting for one of your slots */
+            /**
+             * Format: int32
+             * @description Runs accepted and not started yet: queued in a region queue, or waiting for one of your slots
+             */
             queued: number;
             /**
+             * Format: int64
              * @description Milliseconds the oldest of those has waited; 0 when none
              * @example 0
              */
@@ -1266,6 +1429,7 @@ export interface components {
         };
         CheckoutResponse: {
             /**
+             * Format: uri
              * @description Send the customer here to pay; the tier changes when Stripe confirms the payment
              * @example https://checkout.stripe.com/c/pay/cs_test_...
              */
@@ -1276,12 +1440,16 @@ export interface components {
             tier: "free" | "pro" | "enterprise";
             /** @example Pro */
             name: string;
-            /** @example 29 */
+            /**
+             * Format: int32
+             * @example 29
+             */
             priceMonthlyUsd: number;
             /** @example Priority */
             support: string;
             limits: components["schemas"]["PlanLimitsView"];
             /**
+             * Format: int32
              * @description Fair share in a region queue: while runs wait, owners get starts in proportion to it
              * @example 2
              */
@@ -1315,25 +1483,44 @@ export interface components {
             outcome: "applied" | "duplicate" | "stale" | "ignored";
         };
         AnalyticsTotals: {
-            /** @description Executions created in the period (the window, or the day), any status */
+            /**
+             * Format: int32
+             * @description Executions created in the period (the window, or the day), any status
+             */
             total: number;
+            /** Format: int32 */
             succeeded: number;
+            /** Format: int32 */
             failed: number;
+            /** Format: int32 */
             cancelled: number;
         };
         AnalyticsDurations: {
-            /** @description Median duration of finished executions (ms, percentile_cont) */
+            /**
+             * Format: double
+             * @description Median duration of finished executions (ms, percentile_cont)
+             */
             p50: number | null;
-            /** @description 95th percentile duration of finished executions (ms, percentile_cont) */
+            /**
+             * Format: double
+             * @description 95th percentile duration of finished executions (ms, percentile_cont)
+             */
             p95: number | null;
         };
         AnalyticsDay: {
-            /** @description Executions created in the period (the window, or the day), any status */
+            /**
+             * Format: int32
+             * @description Executions created in the period (the window, or the day), any status
+             */
             total: number;
+            /** Format: int32 */
             succeeded: number;
+            /** Format: int32 */
             failed: number;
+            /** Format: int32 */
             cancelled: number;
             /**
+             * Format: date
              * @description UTC day; days without executions are present with zeros
              * @example 2026-03-10
              */
@@ -1341,32 +1528,38 @@ export interface components {
         };
         AnalyticsSummaryResponse: {
             /**
+             * Format: int32
              * @description Days covered: the requested days capped at retentionDays
              * @example 7
              */
             days: number;
             /**
+             * Format: int32
              * @description Your effective retention (null = unlimited)
              * @example 7
              */
             retentionDays: number | null;
             /**
+             * Format: date-time
              * @description Start of the window: 00:00 UTC of the first day
              * @example 2026-03-04T00:00:00.000Z
              */
             from: string;
             /**
+             * Format: date-time
              * @description End of the window: the time of the request
              * @example 2026-03-10T15:30:00.000Z
              */
             to: string;
             totals: components["schemas"]["AnalyticsTotals"];
             /**
+             * Format: double
              * @description succeeded / (succeeded + failed + cancelled), 0..1 to four decimals; null when none finished
              * @example 0.9523
              */
             successRate: number | null;
             durationMs: components["schemas"]["AnalyticsDurations"];
+            /** @description One entry per day of the window, oldest first */
             series: components["schemas"]["AnalyticsDay"][];
         };
     };
@@ -1389,6 +1582,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1398,18 +1601,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -1421,9 +1617,49 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1447,6 +1683,16 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1456,36 +1702,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description SSO_REQUIRED: the email domain is in SSO_ENFORCED_DOMAINS; sign in with GET /auth/oidc/login */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -1497,9 +1718,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description SSO_REQUIRED: the email domain is in SSO_ENFORCED_DOMAINS; sign in with GET /auth/oidc/login */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1523,6 +1822,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1532,36 +1841,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description SSO_REQUIRED: the email domain is in SSO_ENFORCED_DOMAINS; sign in with GET /auth/oidc/login */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -1573,9 +1857,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description SSO_REQUIRED: the email domain is in SSO_ENFORCED_DOMAINS; sign in with GET /auth/oidc/login */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1596,7 +1958,11 @@ export interface operations {
             /** @description Redirect to the provider's authorization endpoint */
             302: {
                 headers: {
-                    /** @description The authorization URL */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The provider's authorization endpoint with the flow's parameters */
                     Location?: string;
                     /** @description flowline_oidc: the sealed sign-in flow (10 minutes, HttpOnly, SameSite=Lax) */
                     "Set-Cookie"?: string;
@@ -1607,18 +1973,11 @@ export interface operations {
             /** @description Single sign-on is not enabled (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URL) */
             404: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -1630,9 +1989,49 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The identity provider (or PostgreSQL/Redis) cannot be reached; see Retry-After */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1659,6 +2058,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1668,27 +2077,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Single sign-on is not enabled (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URL) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -1700,9 +2093,68 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Single sign-on is not enabled (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URL) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The identity provider (or PostgreSQL/Redis) cannot be reached; see Retry-After */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1722,6 +2174,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1731,18 +2193,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -1754,9 +2209,49 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1780,6 +2275,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1789,27 +2294,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -1821,9 +2310,68 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1846,6 +2394,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1855,27 +2413,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -1887,9 +2429,68 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1913,6 +2514,16 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1922,27 +2533,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -1954,9 +2549,68 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1978,6 +2632,16 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1985,36 +2649,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -2026,9 +2665,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2053,6 +2770,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2062,36 +2789,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated, but not allowed (role or limit) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -2103,9 +2805,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated, but not allowed (role or limit) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2131,6 +2911,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2140,45 +2930,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated, but not allowed (role or limit) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -2190,9 +2946,106 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated, but not allowed (role or limit) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2212,6 +3065,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2221,14 +3084,31 @@ export interface operations {
             /** @description Too many requests or a limit was reached; see Retry-After */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2249,6 +3129,16 @@ export interface operations {
             /** @description The Health Check is successful */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2311,14 +3201,31 @@ export interface operations {
             /** @description Too many requests or a limit was reached; see Retry-After */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2332,6 +3239,12 @@ export interface operations {
              */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2418,6 +3331,16 @@ export interface operations {
             /** @description Prometheus text format */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2427,6 +3350,16 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2436,14 +3369,31 @@ export interface operations {
             /** @description Too many requests or a limit was reached; see Retry-After */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2463,6 +3413,16 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2470,27 +3430,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated, but not allowed (role or limit) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -2502,9 +3446,68 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Authenticated, but not allowed (role or limit) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2527,6 +3530,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2536,27 +3549,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -2568,9 +3565,68 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2594,6 +3650,16 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2603,36 +3669,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated, but not allowed (role or limit) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -2644,9 +3685,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated, but not allowed (role or limit) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2668,6 +3787,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2677,36 +3806,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -2718,9 +3822,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2742,6 +3924,16 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2749,36 +3941,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -2790,9 +3957,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2818,6 +4063,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2827,45 +4082,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated, but not allowed (role or limit) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -2877,9 +4098,106 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated, but not allowed (role or limit) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2901,6 +4219,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2910,36 +4238,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -2951,9 +4254,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2977,6 +4358,16 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2986,45 +4377,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3036,9 +4393,106 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3062,6 +4516,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3070,6 +4534,16 @@ export interface operations {
             };
             202: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3079,45 +4553,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3129,9 +4569,106 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3143,9 +4680,7 @@ export interface operations {
     RunsController_webhook: {
         parameters: {
             query?: never;
-            header: {
-                "X-Webhook-Token": string;
-            };
+            header?: never;
             path: {
                 workflowId: string;
             };
@@ -3161,6 +4696,16 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3170,54 +4715,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Body larger than 1 MB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Body is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3229,9 +4731,125 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3260,6 +4878,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3269,27 +4897,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3301,9 +4913,68 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3325,6 +4996,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3334,36 +5015,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3375,9 +5031,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3399,6 +5133,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3408,45 +5152,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3458,9 +5168,106 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3491,6 +5298,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3500,36 +5317,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated, but not allowed (role or limit) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3541,9 +5333,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated, but not allowed (role or limit) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3566,6 +5436,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3575,27 +5455,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3607,9 +5471,68 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3633,6 +5556,16 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3642,27 +5575,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3674,9 +5591,68 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3698,6 +5674,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3707,36 +5693,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3748,9 +5709,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3772,6 +5811,16 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3779,36 +5828,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3820,9 +5844,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3848,6 +5950,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3857,36 +5969,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3898,9 +5985,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3920,6 +6085,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3929,14 +6104,31 @@ export interface operations {
             /** @description Too many requests or a limit was reached; see Retry-After */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3956,6 +6148,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3965,18 +6167,11 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -3988,9 +6183,49 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4002,7 +6237,7 @@ export interface operations {
     BillingController_upgrade: {
         parameters: {
             query: {
-                /** @description The tier you want */
+                /** @description The tier you want (another value is 400 UNKNOWN_TIER) */
                 tier: "free" | "pro" | "enterprise";
             };
             header?: never;
@@ -4014,6 +6249,16 @@ export interface operations {
             /** @description The subscription (changed now, or unchanged with a pending Stripe change), or `{checkoutUrl}` */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4023,27 +6268,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -4055,9 +6284,66 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Error */
             502: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4067,6 +6353,12 @@ export interface operations {
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4078,9 +6370,7 @@ export interface operations {
     BillingController_webhook: {
         parameters: {
             query?: never;
-            header: {
-                "Stripe-Signature": string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -4088,6 +6378,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4097,27 +6397,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Body larger than 1 MB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -4129,9 +6413,68 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4143,7 +6486,7 @@ export interface operations {
     AnalyticsController_summary: {
         parameters: {
             query?: {
-                /** @description UTC days up to and including today; capped at your retentionDays */
+                /** @description UTC days up to and including today; capped at your retentionDays and at 3650 */
                 days?: number;
             };
             header?: never;
@@ -4154,6 +6497,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4163,27 +6516,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -4195,9 +6532,68 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4209,7 +6605,7 @@ export interface operations {
     AnalyticsController_workflow: {
         parameters: {
             query?: {
-                /** @description UTC days up to and including today; capped at your retentionDays */
+                /** @description UTC days up to and including today; capped at your retentionDays and at 3650 */
                 days?: number;
             };
             header?: never;
@@ -4222,6 +6618,16 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4231,36 +6637,11 @@ export interface operations {
             /** @description Invalid input: malformed JSON, or the body names the offending fields */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests or a limit was reached; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    /** @description Requests allowed per window */
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left in this window */
                     "X-RateLimit-Remaining"?: number;
@@ -4272,9 +6653,87 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or a limit was reached; see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests allowed per minute: the caller's tier budget, or the address's anonymous budget */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (the body is the contract error with code INTERNAL_ERROR, never details) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description PostgreSQL or Redis unreachable */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when it is 8-64 of [A-Za-z0-9._-], else a new UUID); logs carry it */
+                    "X-Request-Id"?: string;
+                    /** @description The Origin of the request, when it is one of CORS_ORIGINS (absent otherwise: no cross-origin access) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

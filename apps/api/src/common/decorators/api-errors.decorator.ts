@@ -14,14 +14,7 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'PostgreSQL or Redis unreachable',
 };
 
-const RATE_HEADERS = {
-  'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
-  'X-RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
-  'X-RateLimit-Remaining': { description: 'Requests left in this window', schema: { type: 'integer' } },
-  'X-RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
-};
-
-/** Documents error responses with the contract's error body. */
+/** Documents error responses with the contract's error body (their headers: openapi/response-conventions.ts). */
 export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ...statuses.map((status) =>
@@ -29,7 +22,6 @@ export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorat
         status,
         description: DESCRIPTIONS[status] ?? 'Error',
         type: ErrorResponse,
-        headers: status === 429 ? RATE_HEADERS : undefined,
       }),
     ),
   );

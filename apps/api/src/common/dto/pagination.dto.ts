@@ -1,26 +1,16 @@
 import { Type as ClassType } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IntegerField } from './fields';
 
 /** Keeps the row offset a number PostgreSQL takes (1e308 is an integer to the validator). */
 export const MAX_PAGE = 1_000_000;
+export const MAX_PAGE_SIZE = 100;
 
 export class PaginationQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
+  @IntegerField({ optional: true, fromQuery: true, min: 1, max: MAX_PAGE, default: 1 })
   page: number = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntegerField({ optional: true, fromQuery: true, min: 1, max: MAX_PAGE_SIZE, default: 20 })
   limit: number = 20;
 }
 
@@ -38,13 +28,13 @@ export function toPage<T>(items: T[], total: number, query: PaginationQuery): Pa
 /** The list envelope of DESIGN.md, documented with its item type: `class WorkflowPage extends PageOf(WorkflowResponse) {}`. */
 export function PageOf<T>(item: ClassType<T>): ClassType<Page<T>> {
   class PageResponse implements Page<T> {
-    @ApiProperty({ type: [item] })
+    @ApiProperty({ type: [item], maxItems: MAX_PAGE_SIZE })
     items: T[];
-    @ApiProperty({ example: 42 })
+    @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 2_147_483_647, example: 42 })
     total: number;
-    @ApiProperty({ example: 1 })
+    @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: MAX_PAGE, example: 1 })
     page: number;
-    @ApiProperty({ example: 20 })
+    @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: MAX_PAGE_SIZE, example: 20 })
     limit: number;
   }
   return PageResponse;

@@ -11,8 +11,12 @@ export interface ErrorBody {
   [extra: string]: unknown;
 }
 
+/** The longest message an error body carries (a validation message lists every offending field). */
+export const MAX_ERROR_MESSAGE = 4000;
+
 export function errorBody(status: number, code: ErrorCode | 'ERROR', message: string, extra: Record<string, unknown> = {}): ErrorBody {
-  return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, code, ...extra };
+  const bounded = message.length <= MAX_ERROR_MESSAGE ? message : `${message.slice(0, MAX_ERROR_MESSAGE - 1)}…`;
+  return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: bounded, code, ...extra };
 }
 
 /** The body of a contract error code, at the status the contract gives it. */
