@@ -133,7 +133,7 @@ export class CheckoutResponse {
 }
 
 export class UpgradeQuery {
-  @ApiProperty({ enum: TIERS, description: 'The tier you want (another value is 400 UNKNOWN_TIER)' })
+  @ApiProperty({ enum: TIERS, maxLength: 64, description: 'The tier you want (another value is 400 UNKNOWN_TIER)' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
