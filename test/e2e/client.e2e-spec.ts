@@ -84,11 +84,15 @@ describe('@flowline/client against the built api (real api, worker, PostgreSQL, 
     expect((await byKey.GET('/users/me')).email).toBe(email);
   });
 
-  it('scripts/openapi-document.mjs builds offline exactly the document the api serves at /docs-json', async () => {
-    const served = await fetch(`${stack.api.url}/docs-json`).then((response) => response.json());
+  it('scripts/openapi-document.mjs builds offline exactly the document the api serves at /docs-json, but for its server', async () => {
+    const { servers, ...served } = await fetch(`${stack.api.url}/docs-json`).then((response) => response.json());
     const { stdout } = await promisify(execFile)(process.execPath, [resolve(__dirname, '../../scripts/openapi-document.mjs')], {
       maxBuffer: 64 * 1024 * 1024,
     });
-    expect(JSON.parse(stdout)).toEqual(served);
+    const { servers: offlineServers, ...offline } = JSON.parse(stdout);
+    expect(offline).toEqual(served);
+    // Each names its own PUBLIC_URL: the deployment's, and the example the committed client is generated with.
+    expect(servers).toEqual([{ url: stack.api.url, description: 'This deployment, test (PUBLIC_URL)', 'x-internal': false }]);
+    expect(offlineServers).toEqual([{ url: 'https://flowline.example.com', description: 'This deployment, test (PUBLIC_URL)', 'x-internal': false }]);
   });
 });
