@@ -18,7 +18,10 @@ export class AdminController {
   constructor(private readonly admin: AdminService) {}
 
   @Get('users')
-  @ApiOperation({ summary: 'List users (admin)' })
+  @ApiOperation({
+    summary: 'List users (admin)',
+    description: 'Newest first; `email` filters by a part of the address.',
+  })
   @ApiOkResponse({ type: AdminUserPage })
   @ApiErrors(400)
   async listUsers(@Query() query: AdminUsersQuery): Promise<AdminUserPage> {
@@ -27,7 +30,10 @@ export class AdminController {
   }
 
   @Patch('users/:id')
-  @ApiOperation({ summary: "Change a user's tier, role, limits, region or disabled flag (admin)" })
+  @ApiOperation({
+    summary: "Change a user's tier, role, limits, region or disabled flag (admin)",
+    description: 'Audited with the before and after values. An admin cannot demote or disable themselves (403 SELF_CHANGE_FORBIDDEN).',
+  })
   @ApiOkResponse({ type: AdminUserResponse })
   @ApiErrors(400, 404)
   async updateUser(

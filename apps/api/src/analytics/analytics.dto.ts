@@ -59,7 +59,11 @@ export class AnalyticsSummaryResponse {
   days: number;
   @ApiProperty({ ...count('Your effective retention (null = unlimited)'), nullable: true, example: 7 })
   retentionDays: number | null;
-  @ApiProperty({ ...RESPONSE_TIMESTAMP, example: '2026-03-04T00:00:00.000Z', description: 'Start of the window: 00:00 UTC of the first day' })
+  @ApiProperty({
+    ...RESPONSE_TIMESTAMP,
+    example: '2026-03-04T00:00:00.000Z',
+    description: 'Start of the window: 00:00 UTC of the first day',
+  })
   from: string;
   @ApiProperty({ ...RESPONSE_TIMESTAMP, example: '2026-03-10T15:30:00.000Z', description: 'End of the window: the time of the request' })
   to: string;

@@ -14,7 +14,10 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an API key (the key is shown only in this response)' })
+  @ApiOperation({
+    summary: 'Create an API key (the key is shown only in this response)',
+    description: 'Send it as X-API-Key. Only a hash is stored, so a lost key cannot be shown again: revoke it and create another.',
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
   @ApiErrors(400)
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateApiKeyRequest): Promise<CreatedApiKeyResponse> {
@@ -23,7 +26,10 @@ export class ApiKeysController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Your API keys (never the keys themselves)' })
+  @ApiOperation({
+    summary: 'Your API keys (never the keys themselves)',
+    description: 'Each with its prefix, to tell keys apart, and when it was last used.',
+  })
   @ApiOkResponse({ type: ApiKeyPage })
   @ApiErrors(400)
   async list(@CurrentUser() user: AuthUser, @Query() query: PaginationQuery): Promise<ApiKeyPage> {
@@ -33,7 +39,10 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Revoke an API key; it stops working at once' })
+  @ApiOperation({
+    summary: 'Revoke an API key; it stops working at once',
+    description: "Another user's key answers 404, as an unknown one.",
+  })
   @ApiNoContentResponse()
   @ApiErrors(400, 404)
   async delete(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {

@@ -45,7 +45,12 @@ export class AuditLogResponse {
   targetId: string | null;
   @ApiProperty({ enum: ['success', 'failure', 'denied'] })
   outcome: AuditOutcome;
-  @ApiProperty({ type: 'string', maxLength: 45, nullable: true, description: 'IPv4 or IPv6 address (TRUST_PROXY decides whether a proxy may name it)' })
+  @ApiProperty({
+    type: 'string',
+    maxLength: 45,
+    nullable: true,
+    description: 'IPv4 or IPv6 address (TRUST_PROXY decides whether a proxy may name it)',
+  })
   ip: string | null;
   @ApiProperty({ type: 'string', maxLength: 512, nullable: true, description: 'The first 512 characters of User-Agent' })
   userAgent: string | null;

@@ -16,7 +16,11 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  @ApiOperation({ summary: 'Create an account (free tier) and get a token' })
+  @ApiOperation({
+    summary: 'Create an account (free tier) and get a token',
+    description:
+      'The email is trimmed and lower-cased; a taken email is 409 EMAIL_TAKEN. Refused with 403 SSO_REQUIRED for a domain that must use single sign-on.',
+  })
   @ApiCreatedResponse({ type: RegisterResponse })
   @ApiErrors(400, 409, 429, 503)
   @ApiResponse({ status: 403, description: SSO_REQUIRED_DESCRIPTION, type: ErrorResponse })
@@ -27,7 +31,11 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Exchange email and password for a bearer token' })
+  @ApiOperation({
+    summary: 'Exchange email and password for a bearer token',
+    description:
+      'Repeated failures lock out the address and the email for a while (429 LOGIN_RATE_LIMIT with Retry-After). The token expires after JWT_EXPIRES_IN.',
+  })
   @ApiOkResponse({ type: LoginResponse })
   @ApiErrors(400, 401, 429, 503)
   @ApiResponse({ status: 403, description: SSO_REQUIRED_DESCRIPTION, type: ErrorResponse })

@@ -42,7 +42,14 @@ export class LoginResponse {
   accessToken: string;
   @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
   tokenType: 'Bearer';
-  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647, description: 'Seconds until the token expires', example: 3600 })
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 2_147_483_647,
+    description: 'Seconds until the token expires',
+    example: 3600,
+  })
   expiresIn: number;
 }
 

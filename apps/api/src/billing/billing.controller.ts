@@ -28,7 +28,10 @@ export class BillingController {
 
   @Public()
   @Get('plans')
-  @ApiOperation({ summary: 'The tiers, their prices and limits (null = unlimited)' })
+  @ApiOperation({
+    summary: 'The tiers, their prices and limits (null = unlimited)',
+    description: 'Public: no credentials needed.',
+  })
   @ApiOkResponse({ schema: { type: 'array', items: { $ref: getSchemaPath(PlanResponse) }, maxItems: TIER_NAMES.length } })
   @ApiErrors(429)
   plans(): PlanResponse[] {
@@ -37,7 +40,10 @@ export class BillingController {
 
   @Get('subscription')
   @ApiAuthErrors()
-  @ApiOperation({ summary: 'Your tier, subscription status, effective limits and current usage' })
+  @ApiOperation({
+    summary: 'Your tier, subscription status, effective limits and current usage',
+    description: "Limits are the tier merged with your custom limits; usage counts workflows, active runs, today's runs and queued runs.",
+  })
   @ApiOkResponse({ type: SubscriptionResponse })
   subscription(@CurrentUser() user: AuthUser): Promise<SubscriptionResponse> {
     return this.billing.subscription(user.id);

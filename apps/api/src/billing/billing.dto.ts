@@ -71,7 +71,11 @@ export class UsageView {
   executionsToday: number;
   @ApiProperty(count('Runs accepted and not started yet: queued in a region queue, or waiting for one of your slots'))
   queued: number;
-  @ApiProperty({ ...count('Milliseconds the oldest of those has waited; 0 when none', 0), format: 'int64', maximum: Number.MAX_SAFE_INTEGER })
+  @ApiProperty({
+    ...count('Milliseconds the oldest of those has waited; 0 when none', 0),
+    format: 'int64',
+    maximum: Number.MAX_SAFE_INTEGER,
+  })
   oldestWaitMs: number;
 }
 

@@ -25,7 +25,10 @@ export class CredentialsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Your credentials, newest first (masked)' })
+  @ApiOperation({
+    summary: 'Your credentials, newest first (masked)',
+    description: 'Names, types and which secret fields are set; never a secret value.',
+  })
   @ApiOkResponse({ type: CredentialPage })
   @ApiErrors(400)
   async list(@CurrentUser() user: AuthUser, @Query() query: PaginationQuery): Promise<CredentialPage> {
@@ -34,7 +37,10 @@ export class CredentialsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One credential (masked)' })
+  @ApiOperation({
+    summary: 'One credential (masked)',
+    description: "Another user's credential answers 404, as an unknown one.",
+  })
   @ApiOkResponse({ type: CredentialResponse })
   @ApiErrors(400, 404)
   async get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<CredentialResponse> {
@@ -42,7 +48,11 @@ export class CredentialsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Rename a credential or replace its secret' })
+  @ApiOperation({
+    summary: 'Rename a credential or replace its secret',
+    description:
+      'A new `data` replaces the whole secret (encrypted with the current key); workflows that use the credential get it on their next run.',
+  })
   @ApiOkResponse({ type: CredentialResponse })
   @ApiErrors(400, 404)
   async update(

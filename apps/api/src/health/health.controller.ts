@@ -16,7 +16,10 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOperation({
+    summary: 'Liveness: the process answers',
+    description: 'Touches no dependency: an orchestrator restarts the process only when this fails.',
+  })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   @ApiErrors(429)
   live(): { status: 'ok' } {
@@ -25,7 +28,10 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: PostgreSQL answers, and the queue store of the mode (Redis, or PostgreSQL in single-machine mode)' })
+  @ApiOperation({
+    summary: 'Readiness: PostgreSQL answers, and the queue store of the mode (Redis, or PostgreSQL in single-machine mode)',
+    description: "503 with each dependency's state while one is down: a load balancer stops sending requests here until it recovers.",
+  })
   @ApiErrors(429, 503)
   ready(): Promise<HealthCheckResult> {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 1500 }), () => this.queueStore.isHealthy()]);

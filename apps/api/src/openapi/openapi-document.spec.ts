@@ -20,7 +20,14 @@ describe('the OpenAPI document follows the validation', () => {
 
   it('checks every request DTO, each found in the document', () => {
     expect(result.classes.map((entry) => entry.class)).toEqual(
-      expect.arrayContaining(['RegisterRequest', 'CreateCredentialRequest', 'RunRequest', 'PaginationQuery', 'AuditLogQuery', 'CustomLimitsRequest']),
+      expect.arrayContaining([
+        'RegisterRequest',
+        'CreateCredentialRequest',
+        'RunRequest',
+        'PaginationQuery',
+        'AuditLogQuery',
+        'CustomLimitsRequest',
+      ]),
     );
     expect(result.classes.filter((entry) => entry.places === 0)).toEqual([]);
   });

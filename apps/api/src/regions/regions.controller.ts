@@ -13,7 +13,10 @@ export class RegionsController {
   constructor(private readonly regions: RegionsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Regions with their queue, live workers, waiting and active jobs' })
+  @ApiOperation({
+    summary: 'Regions with their queue, live workers, waiting and active jobs',
+    description: "A run goes to the request's `region`, else the workflow's pin, else your preferredRegion, else the default region.",
+  })
   @ApiOkResponse({ schema: { type: 'array', items: { $ref: getSchemaPath(RegionResponse) }, maxItems: REGION_LIMITS.maxCount } })
   list(): Promise<RegionResponse[]> {
     return this.regions.list();

@@ -5,7 +5,12 @@ import { IntegerField, RESPONSE_UUID, TextField } from '../common/dto/fields';
 import { REGION_FIELD, REGION_VIEW } from '../users/users.dto';
 
 /** A region's queue in a response: `<region>-default`. */
-export const QUEUE_VIEW = { type: 'string', maxLength: 72, pattern: '^[a-z]{2}(-[a-z]+)+-\\d+-default$', example: 'eu-west-1-default' } as const;
+export const QUEUE_VIEW = {
+  type: 'string',
+  maxLength: 72,
+  pattern: '^[a-z]{2}(-[a-z]+)+-\\d+-default$',
+  example: 'eu-west-1-default',
+} as const;
 
 export class RunAsyncRequest {
   @ApiProperty(RESPONSE_UUID)
@@ -30,7 +35,13 @@ export class RunAsyncRequest {
 }
 
 export class RunRequest extends RunAsyncRequest {
-  @IntegerField({ optional: true, min: 0, max: 120000, default: 30000, description: 'How long to wait for the result before answering 202' })
+  @IntegerField({
+    optional: true,
+    min: 0,
+    max: 120000,
+    default: 30000,
+    description: 'How long to wait for the result before answering 202',
+  })
   waitMs?: number;
 }
 

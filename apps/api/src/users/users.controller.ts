@@ -13,7 +13,10 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
-  @ApiOperation({ summary: 'The signed-in user' })
+  @ApiOperation({
+    summary: 'The signed-in user',
+    description: 'Whoever the bearer token or API key belongs to: tier, role, preferred region and custom limits.',
+  })
   @ApiOkResponse({ type: UserResponse })
   async me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
     return UserResponse.from(await this.users.getById(user.id));

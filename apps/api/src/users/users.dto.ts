@@ -70,6 +70,11 @@ export class UpdateMeRequest {
   @TextField({ optional: true, nullable: true, minLength: 1, maxLength: 200 })
   name?: string | null;
 
-  @TextField({ ...REGION_FIELD, optional: true, nullable: true, description: 'One of the regions of GET /regions, or null for the default' })
+  @TextField({
+    ...REGION_FIELD,
+    optional: true,
+    nullable: true,
+    description: 'One of the regions of GET /regions, or null for the default',
+  })
   preferredRegion?: string | null;
 }
