@@ -46,7 +46,8 @@ describe('Kubernetes manifests (docker/kubernetes)', () => {
   const api = (copy: Rendering[]) => find(copy, 'global', 'Deployment');
 
   it('renders every overlay with a kustomize that needs no deprecated fields', () => {
-    expect(kustomizeVersion()).toMatch(/^v5\./);
+    // components, labels and replacements: kustomize v5 (kubectl 1.27+); Debian 12's kubectl 1.20 has v2.0.3.
+    expect(Number(/^v(\d+)\./.exec(kustomizeVersion() ?? '')?.[1])).toBeGreaterThanOrEqual(5);
     expect(renderings.map(({ overlay }) => overlay)).toEqual(expect.arrayContaining(['global', 'migrate', ...regions]));
     for (const rendering of renderings) {
       expect(rendering.warnings).toBe('');
