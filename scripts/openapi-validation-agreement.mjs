@@ -83,7 +83,8 @@ export async function validationAgreement() {
         const expected = expectedSchema(rules);
         const documented = properties[property] ?? {};
         for (const [key, value] of Object.entries(expected)) {
-          if (!same(documented[key], value)) mismatches.push({ where, property, key, validation: value, document: documented[key] ?? null });
+          if (same(documented[key], value)) continue;
+          mismatches.push({ where, property, key, validation: value, document: documented[key] ?? null });
         }
         if (expected.type === 'integer' && !/^int(32|64)$/.test(documented.format ?? '')) {
           mismatches.push({ where, property, key: 'format', validation: 'int32 or int64', document: documented.format ?? null });

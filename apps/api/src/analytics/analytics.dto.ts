@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IntegerField, RESPONSE_TIMESTAMP } from '../common/dto/fields';
 import { DEFAULT_ANALYTICS_DAYS, MAX_ANALYTICS_DAYS } from './analytics-window';
 
