@@ -93,6 +93,8 @@ describe('@flowline/client against the built api (real api, worker, PostgreSQL, 
     expect(offline).toEqual(served);
     // Each names its own PUBLIC_URL: the deployment's, and the example the committed client is generated with.
     expect(servers).toEqual([{ url: stack.api.url, description: 'This deployment, test (PUBLIC_URL)', 'x-internal': false }]);
-    expect(offlineServers).toEqual([{ url: 'https://flowline.example.com', description: 'This deployment, test (PUBLIC_URL)', 'x-internal': false }]);
+    expect(offlineServers).toEqual([
+      { url: 'https://flowline.example.com', description: 'This deployment, test (PUBLIC_URL)', 'x-internal': false },
+    ]);
   });
 });

@@ -206,7 +206,10 @@ function parseRegionsFrom(reader: EnvReader, env: RawEnv): { regions: string[]; 
   if (list.length > REGION_LIMITS.maxCount) reader.fail('REGIONS', `must list at most ${REGION_LIMITS.maxCount} regions`);
   for (const region of list) {
     if (!REGION_PATTERN.test(region) || region.length > REGION_LIMITS.maxLength) {
-      reader.fail('REGIONS', `"${region.slice(0, 80)}" is not a region name like eu-west-1 (at most ${REGION_LIMITS.maxLength} characters)`);
+      reader.fail(
+        'REGIONS',
+        `"${region.slice(0, 80)}" is not a region name like eu-west-1 (at most ${REGION_LIMITS.maxLength} characters)`,
+      );
     }
   }
   if (new Set(list).size !== list.length) reader.fail('REGIONS', 'lists a region twice');

@@ -19,7 +19,8 @@ export class AuthController {
   @ApiOperation({
     summary: 'Create an account (free tier) and get a token',
     description:
-      'The email is trimmed and lower-cased; a taken email is 409 EMAIL_TAKEN. Refused with 403 SSO_REQUIRED for a domain that must use single sign-on.',
+      'The email is trimmed and lower-cased; a taken email is 409 EMAIL_TAKEN. ' +
+      'Refused with 403 SSO_REQUIRED for a domain that must use single sign-on.',
   })
   @ApiCreatedResponse({ type: RegisterResponse })
   @ApiErrors(400, 409, 429, 503)
@@ -34,7 +35,8 @@ export class AuthController {
   @ApiOperation({
     summary: 'Exchange email and password for a bearer token',
     description:
-      'Repeated failures lock out the address and the email for a while (429 LOGIN_RATE_LIMIT with Retry-After). The token expires after JWT_EXPIRES_IN.',
+      'Repeated failures lock out the address and the email for a while (429 LOGIN_RATE_LIMIT with Retry-After). ' +
+      'The token expires after JWT_EXPIRES_IN.',
   })
   @ApiOkResponse({ type: LoginResponse })
   @ApiErrors(400, 401, 429, 503)

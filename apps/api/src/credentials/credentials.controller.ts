@@ -51,7 +51,8 @@ export class CredentialsController {
   @ApiOperation({
     summary: 'Rename a credential or replace its secret',
     description:
-      'A new `data` replaces the whole secret (encrypted with the current key); workflows that use the credential get it on their next run.',
+      'A new `data` replaces the whole secret (encrypted with the current key); ' +
+      'workflows that use the credential get it on their next run.',
   })
   @ApiOkResponse({ type: CredentialResponse })
   @ApiErrors(400, 404)
