@@ -90,7 +90,7 @@ async function redisAnswers(url) {
   return reply === 'PONG';
 }
 
-/** `[setting, url]` for REDIS_URL (or its default) and every region's own Redis; of a cluster's seed list (REDIS_CLUSTER), the first seed. */
+/** `[setting, url]` for REDIS_URL (or its default) and every region's own Redis; of a seed list (REDIS_CLUSTER), the first. */
 function redisUrls(settings, regions) {
   const firstSeed = (value) => value.split(',')[0].trim();
   const urls = [['REDIS_URL', firstSeed(setting(settings, 'REDIS_URL') || DEFAULT_REDIS_URL)]];
