@@ -90,12 +90,13 @@ async function redisAnswers(url) {
   return reply === 'PONG';
 }
 
-/** `[setting, url]` for REDIS_URL (or its default) and every region's own Redis. */
+/** `[setting, url]` for REDIS_URL (or its default) and every region's own Redis; of a seed list (REDIS_CLUSTER), the first. */
 function redisUrls(settings, regions) {
-  const urls = [['REDIS_URL', setting(settings, 'REDIS_URL') || DEFAULT_REDIS_URL]];
+  const firstSeed = (value) => value.split(',')[0].trim();
+  const urls = [['REDIS_URL', firstSeed(setting(settings, 'REDIS_URL') || DEFAULT_REDIS_URL)]];
   for (const region of regions) {
     const name = `REDIS_URL_${region.toUpperCase().replace(/-/g, '_')}`;
-    if (setting(settings, name)) urls.push([name, setting(settings, name)]);
+    if (setting(settings, name)) urls.push([name, firstSeed(setting(settings, name))]);
   }
   return urls;
 }

@@ -8,6 +8,8 @@ import { freePort } from './processes';
 export interface OwnRedisOptions {
   /** AOF persistence (`appendonly yes`, fsync on every write): what survives a restart. */
   appendonly?: boolean;
+  /** A node of a Redis Cluster (`--cluster-enabled yes`, its node table in the temp dir); see own-redis-cluster.ts. */
+  clusterNode?: boolean;
 }
 
 /**
@@ -43,6 +45,9 @@ export class OwnRedis {
   async startServer(): Promise<void> {
     if (this.running) return;
     const persistence = this.options.appendonly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const cluster = this.options.clusterNode
+      ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(this.dir, 'nodes.conf'), '--cluster-node-timeout', '5000']
+      : [];
     const child = spawn(
       'redis-server',
       [
@@ -53,6 +58,7 @@ export class OwnRedis {
         '--save',
         '',
         ...persistence,
+        ...cluster,
         '--dir',
         this.dir,
         '--maxmemory-policy',

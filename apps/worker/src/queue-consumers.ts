@@ -46,18 +46,12 @@ export function queueConsumers(config: AppConfig): { imports: DynamicModule[]; p
   return {
     imports: [
       BullModule.forRootAsync(REGION_WORKER_STORE, {
-        inject: [AppConfig, QueueConnections],
-        useFactory: (settings: AppConfig, connections: QueueConnections) => ({
-          connection: connections.region(consumer.region, 'consumer'),
-          prefix: settings.redisKeyPrefix,
-        }),
+        inject: [QueueConnections],
+        useFactory: (connections: QueueConnections) => connections.regionQueue(consumer.region, consumer.queueName, 'consumer'),
       }),
       BullModule.forRootAsync(MAINTENANCE_WORKER_STORE, {
-        inject: [AppConfig, QueueConnections],
-        useFactory: (settings: AppConfig, connections: QueueConnections) => ({
-          connection: connections.main('consumer'),
-          prefix: settings.redisKeyPrefix,
-        }),
+        inject: [QueueConnections],
+        useFactory: (connections: QueueConnections) => connections.mainQueue(MAINTENANCE_QUEUE, 'consumer'),
       }),
       // Brings in BullExplorer, which creates a Worker for each @Processor provider. No queue is registered:
       // a Nest-registered queue of the same name would override the shared configuration's connection, and

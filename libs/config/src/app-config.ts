@@ -32,12 +32,15 @@ export abstract class AppConfig {
   abstract readonly databasePoolSize: number;
   /** `QUEUE_BACKEND`; default `redis` when `REDIS_URL` is set, else `postgres`. */
   abstract readonly queueBackend: QueueBackend;
+  /** `REDIS_CLUSTER`: every Redis URL setting is a comma list of seed nodes of a Redis Cluster. */
+  abstract readonly redisCluster: boolean;
+  /** The main Redis (maintenance queue, events, counters); on a cluster, its seed URLs joined by commas. */
   abstract readonly redisUrl: string;
   /** Prefix of every Redis key this deployment writes (queues, counters). */
   abstract readonly redisKeyPrefix: string;
   abstract readonly regions: readonly string[];
   abstract readonly defaultRegion: string;
-  /** Redis URL of each region's queue: `REDIS_URL_<REGION>` or `REDIS_URL`. */
+  /** Redis URL (on a cluster, seed URLs) of each region's queue: `REDIS_URL_<REGION>` or `REDIS_URL`. */
   abstract readonly regionRedisUrls: Readonly<Record<string, string>>;
   abstract readonly worker: {
     readonly region: string | null;

@@ -6,7 +6,10 @@ import { AppConfig, EncryptionKey, LogLevel, NodeEnv, QueueBackend } from './app
 import { parseDurationSeconds } from './duration';
 import { checkProduction } from './production-checks';
 import { EnvReader, RawEnv } from './env-reader';
+import { parseRedisSettings } from './redis-settings';
 import { parseOidc, parseSsoEnforcedDomains } from './sso-settings';
+
+export { DEFAULT_REDIS_URL, regionRedisSetting } from './redis-settings';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -20,12 +23,6 @@ const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export const REGION_LIMITS = { maxLength: 64, maxCount: 100 } as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/flowline';
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-
-/** `eu-west-1` → `REDIS_URL_EU_WEST_1` */
-export function regionRedisSetting(region: string): string {
-  return `REDIS_URL_${region.toUpperCase().replace(/-/g, '_')}`;
-}
 
 function parseEncryptionKeys(reader: EnvReader): EncryptionKey[] {
   const entries = reader.list('ENCRYPTION_KEYS');
@@ -55,12 +52,7 @@ export function parseConfig(env: RawEnv): AppConfig {
   const port = reader.int('PORT', 3000, 1, 65535);
   const { regions, defaultRegion } = parseRegionsFrom(reader, env);
   const queueBackend = reader.oneOf<QueueBackend>('QUEUE_BACKEND', ['redis', 'postgres'], reader.raw('REDIS_URL') ? 'redis' : 'postgres');
-  const redisUrl = reader.url('REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']);
-  const regionRedisUrls: Record<string, string> = {};
-  for (const region of regions) {
-    const setting = regionRedisSetting(region);
-    regionRedisUrls[region] = reader.raw(setting) ? reader.url(setting, redisUrl, ['redis:', 'rediss:']) : redisUrl;
-  }
+  const redis = parseRedisSettings(reader, regions);
 
   const workerQueue = reader.optionalString('WORKER_QUEUE');
   const workerRegion = reader.optionalString('WORKER_REGION');
@@ -119,11 +111,9 @@ export function parseConfig(env: RawEnv): AppConfig {
     migrationsRun: reader.bool('MIGRATIONS_RUN', true),
     databasePoolSize: reader.int('DATABASE_POOL_SIZE', 20, 1, 500),
     queueBackend,
-    redisUrl,
-    redisKeyPrefix: reader.string('REDIS_KEY_PREFIX', 'flowline'),
+    ...redis,
     regions,
     defaultRegion,
-    regionRedisUrls,
     worker: {
       region: workerRegion,
       queue: workerQueue,

@@ -8,9 +8,18 @@ import type { WindowCounters } from './window-counters';
 export type QueueRole = 'producer' | 'consumer';
 
 /**
- * Where this deployment's BullMQ queues live (Redis, or PostgreSQL in single-machine mode). Queues and
- * workers take their `connection` from here and nowhere else; the same queue names, job ids and options
- * work on both.
+ * BullMQ's `connection` and `prefix` options of one queue, decided together: a queue opened on the right
+ * store with another prefix would be another queue (on a Redis Cluster, one whose keys span hash slots).
+ */
+export interface QueueStore {
+  connection: ConnectionOptions;
+  prefix: string;
+}
+
+/**
+ * Where this deployment's BullMQ queues live (Redis, a Redis Cluster, or PostgreSQL in single-machine
+ * mode). Queues and workers take their `connection` and `prefix` from here and nowhere else; the same
+ * queue names, job ids and options work on all of them.
  */
 export abstract class QueueConnections {
   abstract readonly backend: QueueBackend;
@@ -21,11 +30,11 @@ export abstract class QueueConnections {
   /** Whether jobs added at the same time are cheaper as one `addBulk` than one by one. */
   abstract readonly addsJobsInBulk: boolean;
 
-  /** The connection of a region's queue (each region may have its own Redis). */
-  abstract region(region: string, role: QueueRole): ConnectionOptions;
+  /** The store of `queueName`, a region's queue (each region may have its own Redis). */
+  abstract regionQueue(region: string, queueName: string, role: QueueRole): QueueStore;
 
-  /** The connection of the maintenance queue (the main store). */
-  abstract main(role: QueueRole): ConnectionOptions;
+  /** The store of `queueName` on the main store (the maintenance queue). */
+  abstract mainQueue(queueName: string, role: QueueRole): QueueStore;
 
   /**
    * Calls `listener` each time the main store is connected again. A Redis that restarted without its data

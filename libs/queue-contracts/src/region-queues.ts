@@ -18,7 +18,6 @@ const ADD_BATCH_MAX = 200;
 
 export interface RegionQueueSettings {
   regions: readonly string[];
-  redisKeyPrefix: string;
 }
 
 /**
@@ -32,10 +31,8 @@ export class RegionQueues {
   /** `onRunJobBatch` is told how many runs each `addBulk` added (where the store adds in bulk). */
   constructor(settings: RegionQueueSettings, connections: QueueConnections, onRunJobBatch?: (size: number) => void) {
     for (const region of settings.regions) {
-      const queue = new Queue<RegionJobData, unknown, string>(regionQueueName(region), {
-        connection: connections.region(region, 'producer'),
-        prefix: settings.redisKeyPrefix,
-      });
+      const name = regionQueueName(region);
+      const queue = new Queue<RegionJobData, unknown, string>(name, connections.regionQueue(region, name, 'producer'));
       queue.on('error', () => undefined);
       this.queues.set(region, queue);
       const jobOf = (run: RunToEnqueue) => runJobOf(run, connections.completedRunJobsKept);

@@ -22,7 +22,7 @@ export class MaintenanceScheduler implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.queue = new Queue(MAINTENANCE_QUEUE, { connection: this.connections.main('producer'), prefix: this.config.redisKeyPrefix });
+    this.queue = new Queue(MAINTENANCE_QUEUE, this.connections.mainQueue(MAINTENANCE_QUEUE, 'producer'));
     this.queue.on('error', () => undefined);
     await this.schedule();
     // A store that came back without its data (Redis without persistence, a failover) has lost the scheduler,

@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@app/config';
 import type { EventBus } from '../event-bus';
-import { QueueConnections } from '../queue-connections';
+import { QueueConnections, QueueStore } from '../queue-connections';
 import type { WindowCounters } from '../window-counters';
 import { PostgresEventBus } from './postgres-event-bus';
 import { PostgresWindowCounters } from './postgres-window-counters';
@@ -50,12 +50,12 @@ export class PostgresQueueConnections extends QueueConnections {
     this.pool.on('error', () => undefined);
   }
 
-  region(): ConnectionOptions {
-    return this.connection();
+  regionQueue(): QueueStore {
+    return { connection: this.connection(), prefix: this.config.redisKeyPrefix };
   }
 
-  main(): ConnectionOptions {
-    return this.connection();
+  mainQueue(): QueueStore {
+    return { connection: this.connection(), prefix: this.config.redisKeyPrefix };
   }
 
   onMainReconnect(): void {

@@ -1,15 +1,17 @@
-import type Redis from 'ioredis';
 import { EventBus, EventChannel } from '../event-bus';
-import { createRedis, workerRedisOptions } from './redis-client';
+import type { RedisClient } from './redis-client';
 
-/** Pub/sub on the main Redis, channels under the deployment's key prefix. */
+/**
+ * Pub/sub on the main Redis, channels under the deployment's key prefix. On a Redis Cluster a PUBLISH
+ * reaches the subscribers of every node, so the subscriber may sit on any of them.
+ */
 export class RedisEventBus extends EventBus {
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private readonly handlers = new Map<string, (message: string) => void>();
 
   constructor(
-    private readonly publisher: Redis,
-    private readonly url: string,
+    private readonly publisher: RedisClient,
+    private readonly openSubscriber: () => RedisClient,
     private readonly keyPrefix: string,
   ) {
     super();
@@ -23,10 +25,10 @@ export class RedisEventBus extends EventBus {
     const name = this.channelName(channel);
     this.handlers.set(name, onMessage);
     if (!this.subscriber) {
-      this.subscriber = createRedis(this.url, workerRedisOptions());
+      this.subscriber = this.openSubscriber();
       this.subscriber.on('message', (from: string, message: string) => this.handlers.get(from)?.(message));
     }
-    // ioredis subscribes again by itself after a reconnect.
+    // ioredis subscribes again by itself after a reconnect (a Cluster, on another node if need be).
     await this.subscriber.subscribe(name).catch(() => undefined);
   }
 
