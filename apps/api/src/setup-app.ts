@@ -7,6 +7,7 @@ import { httpMetrics } from './metrics/http-metrics.hook';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { createValidationPipe } from './common/validation';
 import { registerJsonBodyParser } from './security/request-body/json-body.parser';
+import { withStepSchemas } from './workflows/step-schemas.openapi';
 
 export function buildOpenApiDocument(app: INestApplication) {
   const document = new DocumentBuilder()
@@ -19,7 +20,7 @@ export function buildOpenApiDocument(app: INestApplication) {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the deployment sets one' }, 'metrics-token')
     .build();
-  return SwaggerModule.createDocument(app, document);
+  return withStepSchemas(SwaggerModule.createDocument(app, document));
 }
 
 /** The one place that configures the HTTP app; main.ts and the e2e tests both call it. */

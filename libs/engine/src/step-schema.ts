@@ -19,7 +19,12 @@ export interface StringSchema {
   minLength?: number;
   maxLength: number;
   pattern?: string;
-  enum?: string[];
+  description?: string;
+}
+
+export interface EnumSchema {
+  type: 'string';
+  enum: string[];
   description?: string;
 }
 
@@ -63,7 +68,7 @@ export interface ArraySchema {
 }
 
 export type JsonSchema =
-  IntegerSchema | StringSchema | StringMapSchema | AnyJsonSchema | OneOfSchema | RefSchema | ObjectSchema | ArraySchema;
+  IntegerSchema | StringSchema | EnumSchema | StringMapSchema | AnyJsonSchema | OneOfSchema | RefSchema | ObjectSchema | ArraySchema;
 
 export const STEP_TYPES: readonly StepType[] = ['http', 'transform', 'condition', 'delay'];
 export const MAX_STEPS = 100;
@@ -101,11 +106,7 @@ export const RETRY_FIELDS = {
 const MAX_HTTP_STRING_LENGTH = 8_192;
 
 export const HTTP_PARAM_FIELDS = {
-  method: {
-    type: 'string',
-    enum: [...HTTP_METHODS],
-    maxLength: Math.max(...HTTP_METHODS.map((method) => method.length)),
-  } satisfies StringSchema,
+  method: { type: 'string', enum: [...HTTP_METHODS] } satisfies EnumSchema,
   url: {
     type: 'string',
     minLength: 1,
@@ -189,7 +190,7 @@ function stepSchema(type: StepType): ObjectSchema {
   const names = COMPONENT_NAMES[type];
   const properties: Record<(typeof STEP_KEYS)[number], JsonSchema> = {
     id: STEP_FIELDS.id,
-    type: { type: 'string', enum: [type], maxLength: type.length },
+    type: { type: 'string', enum: [type] },
     params: componentRef(names.params),
     retry: componentRef('StepRetry'),
     timeoutMs: STEP_FIELDS.timeoutMs,

@@ -1,11 +1,9 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsIn,
   IsObject,
   IsOptional,
   IsString,
@@ -15,25 +13,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { StoredStep, WorkflowEntity, WorkflowTrigger } from '@app/database';
+import { MAX_STEPS, STEPS_SCHEMA } from '@app/engine';
 import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
-
-export class TriggerRequest {
-  @ApiProperty({ enum: ['manual', 'webhook', 'schedule'], example: 'schedule' })
-  @IsIn(['manual', 'webhook', 'schedule'])
-  type: 'manual' | 'webhook' | 'schedule';
-
-  @ApiPropertyOptional({ example: '*/5 * * * *', description: 'Cron (a leading seconds field is allowed); schedule triggers only' })
-  @ValidateIf((trigger: TriggerRequest) => trigger.type === 'schedule' || trigger.cron !== undefined)
-  @IsString()
-  @MaxLength(120)
-  cron?: string;
-
-  @ApiPropertyOptional({ example: 'Europe/Paris', description: 'IANA time zone of the cron; default UTC' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  timezone?: string;
-}
+import { TRIGGER_MODELS, TRIGGER_SCHEMA, TriggerRequest, TriggerType } from './workflow-triggers.dto';
 
 const STEPS_EXAMPLE = [
   {
@@ -47,6 +29,7 @@ const STEPS_EXAMPLE = [
   { id: 'enough', type: 'condition', params: { expression: 'steps.count.output > 0' } },
 ];
 
+@ApiExtraModels(...TRIGGER_MODELS)
 export class CreateWorkflowRequest {
   @ApiProperty({ example: 'Nightly order sync', maxLength: 200 })
   @IsString()
@@ -62,23 +45,20 @@ export class CreateWorkflowRequest {
   description?: string | null;
 
   @ApiProperty({
-    description:
-      'Steps run in order: http {method, url, headers?, query?, body?, credentialId?}, ' +
-      'transform {expression}, condition {expression}, delay {ms}',
+    ...STEPS_SCHEMA,
+    description: 'Run in order; each later step may read the outputs of earlier ones',
     example: STEPS_EXAMPLE,
-    type: 'array',
-    items: { type: 'object' },
   })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(MAX_STEPS)
   @IsObject({ each: true })
   steps: StoredStep[];
 
-  @ApiPropertyOptional({ type: TriggerRequest, description: 'Default {type: "manual"}' })
+  @ApiPropertyOptional({ ...TRIGGER_SCHEMA, description: 'Default {type: "manual"}' })
   @IsOptional()
   @ValidateNested()
-  @Type(() => TriggerRequest)
+  @TriggerType()
   trigger?: TriggerRequest;
 
   @ApiPropertyOptional({ nullable: true, type: String, example: 'eu-west-1', description: 'Pin runs to a region' })
@@ -110,9 +90,9 @@ export class WorkflowResponse {
   name: string;
   @ApiProperty({ nullable: true, type: String })
   description: string | null;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: STEPS_EXAMPLE })
+  @ApiProperty({ ...STEPS_SCHEMA, example: STEPS_EXAMPLE })
   steps: StoredStep[];
-  @ApiProperty({ type: TriggerRequest })
+  @ApiProperty(TRIGGER_SCHEMA)
   trigger: WorkflowTrigger;
   @ApiProperty({ nullable: true, type: String })
   region: string | null;

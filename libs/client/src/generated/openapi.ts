@@ -805,17 +805,31 @@ export interface components {
             preferredRegion?: string | null;
             disabled?: boolean;
         };
-        TriggerRequest: {
+        ManualTrigger: {
             /**
-             * @example schedule
+             * @description Runs start from POST /run or POST /run/async only (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "manual" | "webhook" | "schedule";
+            type: "manual";
+        };
+        WebhookTrigger: {
             /**
-             * @description Cron (a leading seconds field is allowed); schedule triggers only
+             * @description Also runs from POST /hooks/{workflowId} with the X-Webhook-Token header (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "webhook";
+        };
+        ScheduleTrigger: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "schedule";
+            /**
+             * @description Cron with 5 fields, or 6 with a leading seconds field
              * @example *\/5 * * * *
              */
-            cron?: string;
+            cron: string;
             /**
              * @description IANA time zone of the cron; default UTC
              * @example Europe/Paris
@@ -827,7 +841,7 @@ export interface components {
             name: string;
             description?: string | null;
             /**
-             * @description Steps run in order: http {method, url, headers?, query?, body?, credentialId?}, transform {expression}, condition {expression}, delay {ms}
+             * @description Run in order; each later step may read the outputs of earlier ones
              * @example [
              *       {
              *         "id": "fetch",
@@ -858,9 +872,9 @@ export interface components {
              *       }
              *     ]
              */
-            steps: Record<string, unknown>[];
+            steps: components["schemas"]["Step"][];
             /** @description Default {type: "manual"} */
-            trigger?: components["schemas"]["TriggerRequest"];
+            trigger?: components["schemas"]["ManualTrigger"] | components["schemas"]["WebhookTrigger"] | components["schemas"]["ScheduleTrigger"];
             /**
              * @description Pin runs to a region
              * @example eu-west-1
@@ -911,8 +925,8 @@ export interface components {
              *       }
              *     ]
              */
-            steps: Record<string, unknown>[];
-            trigger: components["schemas"]["TriggerRequest"];
+            steps: components["schemas"]["Step"][];
+            trigger: components["schemas"]["ManualTrigger"] | components["schemas"]["WebhookTrigger"] | components["schemas"]["ScheduleTrigger"];
             region: string | null;
             active: boolean;
             /** @description Only when a webhook token was just created */
@@ -934,7 +948,7 @@ export interface components {
             name?: string;
             description?: string | null;
             /**
-             * @description Steps run in order: http {method, url, headers?, query?, body?, credentialId?}, transform {expression}, condition {expression}, delay {ms}
+             * @description Run in order; each later step may read the outputs of earlier ones
              * @example [
              *       {
              *         "id": "fetch",
@@ -965,9 +979,9 @@ export interface components {
              *       }
              *     ]
              */
-            steps?: Record<string, unknown>[];
+            steps?: components["schemas"]["Step"][];
             /** @description Default {type: "manual"} */
-            trigger?: components["schemas"]["TriggerRequest"];
+            trigger?: components["schemas"]["ManualTrigger"] | components["schemas"]["WebhookTrigger"] | components["schemas"]["ScheduleTrigger"];
             /**
              * @description Pin runs to a region
              * @example eu-west-1
@@ -1368,6 +1382,117 @@ export interface components {
             successRate: number | null;
             durationMs: components["schemas"]["AnalyticsDurations"];
             series: components["schemas"]["AnalyticsDay"][];
+        };
+        Step: components["schemas"]["HttpStep"] | components["schemas"]["TransformStep"] | components["schemas"]["ConditionStep"] | components["schemas"]["DelayStep"];
+        /** @description Calls a URL; output {status, headers, body} */
+        HttpStep: {
+            /** @description Unique in the workflow; later steps read this step as steps.<id>.output */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "http";
+            params: components["schemas"]["HttpStepParams"];
+            retry?: components["schemas"]["StepRetry"];
+            /**
+             * Format: int32
+             * @description Bound of each attempt, in ms
+             */
+            timeoutMs?: number;
+        };
+        HttpStepParams: {
+            /** @enum {string} */
+            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
+            /** @description Absolute http(s) URL; may hold {{ templates }} (a URL that starts with one is checked when the step runs) */
+            url: string;
+            /** @description Header name → value (values may hold {{ templates }}); Host, Content-Length, Connection and other framing headers are refused */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description Query parameter → value (may hold {{ templates }}) */
+            query?: {
+                [key: string]: string;
+            };
+            /** @description Any JSON; strings in it may hold {{ templates }}. A string is sent as text/plain, anything else as JSON. */
+            body?: unknown;
+            /** @description Id of one of your credentials (POST /credentials); a fixed id, never a template */
+            credentialId?: string;
+        };
+        /** @description Output: the value of a JSONata expression */
+        TransformStep: {
+            /** @description Unique in the workflow; later steps read this step as steps.<id>.output */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "transform";
+            params: components["schemas"]["TransformStepParams"];
+            retry?: components["schemas"]["StepRetry"];
+            /**
+             * Format: int32
+             * @description Bound of each attempt, in ms
+             */
+            timeoutMs?: number;
+        };
+        TransformStepParams: {
+            /** @description JSONata over {input, steps: {<id>: {output}}} */
+            expression: string;
+        };
+        /** @description Stops the run (succeeded, later steps skipped) when its JSONata expression is false */
+        ConditionStep: {
+            /** @description Unique in the workflow; later steps read this step as steps.<id>.output */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "condition";
+            params: components["schemas"]["ConditionStepParams"];
+            retry?: components["schemas"]["StepRetry"];
+            /**
+             * Format: int32
+             * @description Bound of each attempt, in ms
+             */
+            timeoutMs?: number;
+        };
+        ConditionStepParams: {
+            /** @description JSONata over {input, steps: {<id>: {output}}} */
+            expression: string;
+        };
+        /** @description Waits up to 300000 ms */
+        DelayStep: {
+            /** @description Unique in the workflow; later steps read this step as steps.<id>.output */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "delay";
+            params: components["schemas"]["DelayStepParams"];
+            retry?: components["schemas"]["StepRetry"];
+            /**
+             * Format: int32
+             * @description Bound of each attempt, in ms
+             */
+            timeoutMs?: number;
+        };
+        DelayStepParams: {
+            ms: number | `{{${string}}}`;
+        };
+        /** @description Tries again after a retryable failure, e.g. a timeout or a 5xx answer */
+        StepRetry: {
+            /**
+             * Format: int32
+             * @description Tries in all, the first included
+             */
+            attempts: number;
+            /**
+             * Format: int32
+             * @description Wait before the second try; doubles after each
+             */
+            backoffMs: number;
         };
     };
     responses: never;
