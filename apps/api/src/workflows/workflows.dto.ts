@@ -61,10 +61,11 @@ export class CreateWorkflowRequest {
   @TriggerType()
   trigger?: TriggerRequest;
 
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'eu-west-1', description: 'Pin runs to a region' })
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 64, example: 'eu-west-1', description: 'Pin runs to a region' })
   @IsOptional()
   @ValidateIf((_object, value) => value !== null)
   @IsString()
+  @MaxLength(64)
   region?: string | null;
 
   @ApiPropertyOptional({ default: true })
@@ -77,32 +78,36 @@ export class CreateWorkflowRequest {
 export class UpdateWorkflowRequest extends PartialType(CreateWorkflowRequest) {}
 
 export class WebhookResponse {
-  @ApiProperty({ example: 'https://flowline.example.com/hooks/0b7c…' })
+  @ApiProperty({ format: 'uri', maxLength: 2048, example: 'https://flowline.example.com/hooks/0b7c…' })
   url: string;
-  @ApiProperty({ description: 'Send as X-Webhook-Token. Shown only here and when rotated.' })
+  @ApiProperty({
+    pattern: '^whk_[A-Za-z0-9_-]{43}$',
+    maxLength: 47,
+    description: 'Send as X-Webhook-Token. Shown only here and when rotated.',
+  })
   token: string;
 }
 
 export class WorkflowResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
-  @ApiProperty()
+  @ApiProperty({ maxLength: 200 })
   name: string;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, maxLength: 2000 })
   description: string | null;
   @ApiProperty({ ...STEPS_SCHEMA, example: STEPS_EXAMPLE })
   steps: StoredStep[];
   @ApiProperty(TRIGGER_SCHEMA)
   trigger: WorkflowTrigger;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, maxLength: 64 })
   region: string | null;
   @ApiProperty()
   active: boolean;
   @ApiPropertyOptional({ type: WebhookResponse, description: 'Only when a webhook token was just created' })
   webhook?: WebhookResponse;
-  @ApiProperty()
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
-  @ApiProperty()
+  @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 
   static from(workflow: WorkflowEntity, webhook?: WebhookResponse): WorkflowResponse {

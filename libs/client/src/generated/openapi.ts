@@ -884,7 +884,10 @@ export interface components {
             active?: boolean;
         };
         WebhookResponse: {
-            /** @example https://flowline.example.com/hooks/0b7c… */
+            /**
+             * Format: uri
+             * @example https://flowline.example.com/hooks/0b7c…
+             */
             url: string;
             /** @description Send as X-Webhook-Token. Shown only here and when rotated. */
             token: string;
@@ -931,7 +934,9 @@ export interface components {
             active: boolean;
             /** @description Only when a webhook token was just created */
             webhook?: components["schemas"]["WebhookResponse"];
+            /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
             updatedAt: string;
         };
         WorkflowPage: {
