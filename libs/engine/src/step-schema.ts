@@ -57,7 +57,6 @@ export interface ObjectSchema {
   required: string[];
   properties: Record<string, JsonSchema>;
   description?: string;
-  example?: unknown;
 }
 
 export interface ArraySchema {
