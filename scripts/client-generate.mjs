@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import ts from 'typescript';
 import { openApiDocument } from './openapi-document.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,6 +24,18 @@ const HEADER = [
   '',
 ].join('\n');
 
+/**
+ * A string whose pattern is one whole `{{ template }}` (a delay step's `ms`) becomes the template literal type
+ * `{{${string}}}`, so the compiler refuses `ms: 'soon'`; openapi-typescript turns other patterns into plain strings.
+ */
+function templateLiteralType(schema) {
+  if (schema.type !== 'string' || !schema.pattern?.startsWith('^\\{\\{') || !schema.pattern.endsWith('\\}\\}$')) return undefined;
+  const { factory } = ts;
+  return factory.createTemplateLiteralType(factory.createTemplateHead('{{'), [
+    factory.createTemplateLiteralTypeSpan(factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword), factory.createTemplateTail('}}')),
+  ]);
+}
+
 export async function generatedTypes() {
   const document = await openApiDocument();
   const ast = await openapiTS(document, {
@@ -30,6 +43,7 @@ export async function generatedTypes() {
     defaultNonNullable: false,
     // `type: object` without properties is any JSON object (input, output, params), not an empty one.
     emptyObjectsUnknown: true,
+    transform: templateLiteralType,
     silent: true,
   });
   return HEADER + astToString(ast);

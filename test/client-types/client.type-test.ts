@@ -2,11 +2,11 @@
  * Compiled, never run (libs/client/src/type-tests.spec.ts runs tsc on it): each `@ts-expect-error` must meet a
  * real type error, so a client that stopped checking these would fail the build of this file.
  */
-import { createFlowlineClient, type FlowlineApiError, type PageItem } from '@flowline/client';
+import { createFlowlineClient, type FlowlineApiError, type PageItem, type Step } from '@flowline/client';
 
 export async function typeTests(): Promise<void> {
   const flowline = createFlowlineClient({ baseUrl: 'http://localhost:3000' });
-  const steps = [{ id: 'one', type: 'transform', params: { expression: '1 + 1' } }];
+  const steps: Step[] = [{ id: 'one', type: 'transform', params: { expression: '1 + 1' } }];
 
   // Accepted: the contract's shape.
   const workflow = await flowline.POST('/workflows', { body: { name: 'ok', steps, trigger: { type: 'manual' } } });

@@ -278,6 +278,50 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
     ).toBe(400);
   });
 
+  it('a trigger is one of manual, webhook or schedule: an unknown or missing type and undeclared properties answer 400 naming them', async () => {
+    const steps = [{ id: 'a', type: 'transform', params: { expression: '1' } }];
+    const refusedFields = async (trigger: unknown, path = '/workflows', method: 'post' | 'patch' = 'post') => {
+      const response = await http[method](path, { name: 'trigger', steps, trigger }, { token: user.token });
+      expect({ status: response.status, code: response.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+      return (response.body.fields as { field: string }[]).map((field) => field.field);
+    };
+    expect(await refusedFields({ type: 'hourly' })).toEqual(['trigger.type']);
+    expect(await refusedFields({})).toEqual(['trigger.type']);
+    expect(await refusedFields({ type: 'hourly', cron: '* * * * *' })).toEqual(['trigger.cron', 'trigger.type']);
+    // A cron on a manual trigger is refused rather than ignored: the caller most likely meant a schedule.
+    expect(await refusedFields({ type: 'manual', cron: '* * * * *' })).toEqual(['trigger.cron']);
+    expect(await refusedFields({ type: 'webhook', secret: 'x' })).toEqual(['trigger.secret']);
+    expect(await refusedFields({ type: 'schedule' })).toEqual(['trigger.cron']);
+    expect(await refusedFields({ type: 'schedule', cron: '0 0 1 1 *', timezone: 'x'.repeat(65) })).toEqual(['trigger.timezone']);
+    expect(await refusedFields('manual')).toEqual(['trigger']);
+
+    const yearly = { type: 'schedule', cron: '0 0 1 1 *', timezone: 'Europe/Paris' };
+    const workflow = await createWorkflow(user, { steps, trigger: yearly });
+    expect(workflow.trigger).toEqual(yearly);
+    expect(await refusedFields({ type: 'manual', timezone: 'UTC' }, `/workflows/${workflow.id}`, 'patch')).toEqual(['trigger.timezone']);
+    const manual = await http.patch(`/workflows/${workflow.id}`, { trigger: { type: 'manual' } }, { token: user.token });
+    expect({ status: manual.status, trigger: manual.body.trigger }).toEqual({ status: 200, trigger: { type: 'manual' } });
+    expect((await http.delete(`/workflows/${workflow.id}`, { token: user.token })).status).toBe(204);
+  });
+
+  it('steps are refused past the bounds the OpenAPI document states, naming the step and field', async () => {
+    const headers = Object.fromEntries(Array.from({ length: 101 }, (_, index) => [`X-H${index}`, 'v']));
+    const cases: [unknown, string][] = [
+      [{ id: 'wide', type: 'http', params: { method: 'GET', url: 'https://example.com', headers } }, 'steps[0].params.headers'],
+      [{ id: 'huge', type: 'transform', params: { expression: `1${' '.repeat(10_000)}` } }, 'steps[0].params.expression'],
+      [{ id: 'odd', type: 'delay', params: { ms: 5 }, extra: true }, 'steps[0].extra'],
+      [{ id: 'tries', type: 'delay', params: { ms: 5 }, retry: { attempts: 11, backoffMs: 0 } }, 'steps[0].retry.attempts'],
+    ];
+    for (const [step, field] of cases) {
+      const response = await http.post('/workflows', { name: 'bounds', steps: [step] }, { token: user.token });
+      expect({ status: response.status, fields: response.body.fields.map((item: { field: string }) => item.field) }).toEqual({
+        status: 400,
+        fields: [field],
+      });
+      expect(response.body.message).toContain(`step "${(step as { id: string }).id}"`);
+    }
+  });
+
   it('an inactive workflow answers 409 WORKFLOW_INACTIVE and creates nothing', async () => {
     const workflow = await createWorkflow(user, { active: false, steps: [{ id: 'a', type: 'transform', params: { expression: '1' } }] });
     const run = await http.post('/run/async', { workflowId: workflow.id }, { token: user.token });

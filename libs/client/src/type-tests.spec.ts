@@ -11,7 +11,7 @@ const ROOT = resolve(__dirname, '../../..');
  * False while the api's document types `steps` loosely (items: {type: object}); true once it is a oneOf union of
  * the step types and the client is regenerated (then also drop the exclude of step-params.type-test.ts in tsconfig.json).
  */
-const STEP_PARAMS_TYPED = false;
+const STEP_PARAMS_TYPED = true;
 
 function tsc(project: string): { status: number | null; output: string } {
   const run = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project], {

@@ -1,7 +1,6 @@
 import jsonata from 'jsonata';
 import { StepFailure } from './engine.errors';
 
-export const MAX_EXPRESSION_LENGTH = 10_000;
 // Guards against runaway expressions from tenants: recursion depth and sequence size.
 const MAX_STACK_DEPTH = 2_000;
 const MAX_SEQUENCE_LENGTH = 1_000_000;
@@ -21,7 +20,6 @@ export function describeJsonataError(error: unknown): string {
 
 function compileProblem(source: string): string | null {
   if (source.trim() === '') return 'expression must not be empty';
-  if (source.length > MAX_EXPRESSION_LENGTH) return `expression must be at most ${MAX_EXPRESSION_LENGTH} characters`;
   try {
     jsonata(source);
     return null;

@@ -1,4 +1,5 @@
 export * from './engine.types';
 export { HEADER_NAME, isReservedHeader } from './http-header-rules';
 export { runWorkflow } from './workflow.runner';
-export { MAX_STEPS, validateWorkflowSteps } from './workflow.validator';
+export { validateWorkflowSteps } from './workflow.validator';
+export { MAX_STEPS, STEP_COMPONENT_SCHEMAS, STEPS_SCHEMA } from './step-schema';

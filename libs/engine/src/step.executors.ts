@@ -2,9 +2,9 @@ import { StepFailure, errorMessage } from './engine.errors';
 import { RunContext, RunOptions, StepDefinition } from './engine.types';
 import { evaluateExpression, isTruthy } from './expression.evaluator';
 import { HTTP_METHODS, HttpMethod, SafeHttpClient, statusLine } from './safe-http.client';
+import { MAX_DELAY_MS } from './step-schema';
 import { renderString, renderTemplates, stringifyValue } from './template.renderer';
 
-export const MAX_DELAY_MS = 300_000;
 const REDACTED = '[REDACTED]';
 
 export interface AttemptContext {

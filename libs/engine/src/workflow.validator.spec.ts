@@ -158,4 +158,17 @@ describe('validateWorkflowSteps', () => {
     ]);
     expect(problems[0].message).toBe('must be an integer from 0 to 300000 (ms)');
   });
+
+  it('bounds header and query maps, their values and delay templates', () => {
+    const many = Object.fromEntries(Array.from({ length: 101 }, (_, index) => [`X-H${index}`, 'v']));
+    const problems = validateWorkflowSteps([
+      { id: 'wide', type: 'http', params: { method: 'GET', url: 'https://x.test', headers: many, query: { q: 'x'.repeat(8193) } } },
+      { id: 'wait', type: 'delay', params: { ms: `{{ input.${'a'.repeat(1000)} }}` } },
+    ]);
+    expect(problems.map(({ path, message }) => `${path}: ${message}`)).toEqual([
+      'steps[0].params.headers: must have at most 100 entries (got 101)',
+      'steps[0].params.query.q: must be at most 8192 characters',
+      'steps[1].params.ms: must be at most 1000 characters',
+    ]);
+  });
 });

@@ -1,24 +1,24 @@
 import { DefinitionProblem, StepType } from './engine.types';
 import { expressionProblem, referencedStepIds } from './expression.evaluator';
-import { HTTP_METHODS } from './safe-http.client';
-import { MAX_DELAY_MS } from './step.executors';
-import { findTemplates, isSingleTemplate, parseTemplatePath } from './template.renderer';
 import { HEADER_NAME, isReservedHeader } from './http-header-rules';
+import {
+  DELAY_MS_INTEGER,
+  DELAY_MS_TEMPLATE,
+  EXPRESSION_PARAM_FIELDS,
+  HTTP_PARAM_FIELDS,
+  IntegerSchema,
+  MAX_STEPS,
+  PARAM_FIELDS,
+  RETRY_FIELDS,
+  STEP_FIELDS,
+  STEP_ID_PATTERN,
+  STEP_KEYS,
+  STEP_TYPES,
+  StringMapSchema,
+} from './step-schema';
+import { findTemplates, isSingleTemplate, parseTemplatePath } from './template.renderer';
 
-export const MAX_STEPS = 100;
-export const STEP_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-export const STEP_TYPES: readonly StepType[] = ['http', 'transform', 'condition', 'delay'];
-const MAX_ATTEMPTS = 10;
-const MAX_BACKOFF_MS = 60_000;
-const MAX_STEP_TIMEOUT_MS = 300_000;
-const MAX_URL_LENGTH = 8_192;
-const STEP_KEYS = ['id', 'type', 'params', 'retry', 'timeoutMs'];
-const PARAM_KEYS: Record<StepType, readonly string[]> = {
-  http: ['method', 'url', 'headers', 'query', 'body', 'credentialId'],
-  transform: ['expression'],
-  condition: ['expression'],
-  delay: ['ms'],
-};
+const RETRY_KEYS = Object.keys(RETRY_FIELDS);
 
 type PlainObject = Record<string, unknown>;
 
@@ -26,8 +26,9 @@ function isPlainObject(value: unknown): value is PlainObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function isIntegerIn(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+function integerProblem(value: unknown, schema: IntegerSchema): string | null {
+  const valid = typeof value === 'number' && Number.isInteger(value) && value >= schema.minimum && value <= schema.maximum;
+  return valid ? null : `must be an integer from ${schema.minimum} to ${schema.maximum}`;
 }
 
 export function childPath(parent: string, key: string | number): string {
@@ -50,14 +51,15 @@ class StepChecker {
   }
 
   check(step: PlainObject): void {
-    for (const key of Object.keys(step)) if (!STEP_KEYS.includes(key)) this.add(childPath(this.base, key), 'unknown property');
+    for (const key of Object.keys(step)) {
+      if (!(STEP_KEYS as readonly string[]).includes(key)) this.add(childPath(this.base, key), 'unknown property');
+    }
     const type = step.type;
     const typeKnown = typeof type === 'string' && (STEP_TYPES as readonly string[]).includes(type);
     if (!typeKnown) this.add(`${this.base}.type`, `must be one of ${STEP_TYPES.join(', ')}`);
     if (step.retry !== undefined) this.checkRetry(step.retry);
-    if (step.timeoutMs !== undefined && !isIntegerIn(step.timeoutMs, 1, MAX_STEP_TIMEOUT_MS)) {
-      this.add(`${this.base}.timeoutMs`, `must be an integer from 1 to ${MAX_STEP_TIMEOUT_MS}`);
-    }
+    const timeoutProblem = step.timeoutMs === undefined ? null : integerProblem(step.timeoutMs, STEP_FIELDS.timeoutMs);
+    if (timeoutProblem) this.add(`${this.base}.timeoutMs`, timeoutProblem);
     const paramsPath = `${this.base}.params`;
     if (!isPlainObject(step.params)) {
       this.add(paramsPath, 'must be an object');
@@ -66,7 +68,7 @@ class StepChecker {
     if (!typeKnown) return;
     const params = step.params;
     for (const key of Object.keys(params)) {
-      if (!PARAM_KEYS[type as StepType].includes(key)) this.add(childPath(paramsPath, key), `unknown parameter for a ${type} step`);
+      if (!Object.hasOwn(PARAM_FIELDS[type as StepType], key)) this.add(childPath(paramsPath, key), `unknown parameter for a ${type} step`);
     }
     switch (type as StepType) {
       case 'http':
@@ -88,27 +90,29 @@ class StepChecker {
       this.add(path, 'must be an object {attempts, backoffMs}');
       return;
     }
-    for (const key of Object.keys(retry)) if (key !== 'attempts' && key !== 'backoffMs') this.add(childPath(path, key), 'unknown property');
-    if (!isIntegerIn(retry.attempts, 1, MAX_ATTEMPTS)) this.add(`${path}.attempts`, `must be an integer from 1 to ${MAX_ATTEMPTS}`);
-    if (!isIntegerIn(retry.backoffMs, 0, MAX_BACKOFF_MS)) this.add(`${path}.backoffMs`, `must be an integer from 0 to ${MAX_BACKOFF_MS}`);
+    for (const key of Object.keys(retry)) if (!RETRY_KEYS.includes(key)) this.add(childPath(path, key), 'unknown property');
+    for (const [key, schema] of Object.entries(RETRY_FIELDS)) {
+      const problem = integerProblem(retry[key], schema);
+      if (problem) this.add(`${path}.${key}`, problem);
+    }
   }
 
   private checkHttp(params: PlainObject, path: string): void {
     const method = params.method;
-    if (typeof method !== 'string' || !(HTTP_METHODS as readonly string[]).includes(method)) {
-      this.add(`${path}.method`, `must be one of ${HTTP_METHODS.join(', ')}`);
-    }
+    const methods: readonly string[] = HTTP_PARAM_FIELDS.method.enum;
+    if (typeof method !== 'string' || !methods.includes(method)) this.add(`${path}.method`, `must be one of ${methods.join(', ')}`);
     this.checkUrl(params.url, `${path}.url`);
-    if (params.headers !== undefined) this.checkStringMap(params.headers, `${path}.headers`, true);
-    if (params.query !== undefined) this.checkStringMap(params.query, `${path}.query`, false);
+    if (params.headers !== undefined) this.checkStringMap(params.headers, `${path}.headers`, HTTP_PARAM_FIELDS.headers, true);
+    if (params.query !== undefined) this.checkStringMap(params.query, `${path}.query`, HTTP_PARAM_FIELDS.query, false);
     if (params.body !== undefined) {
       if (method === 'HEAD') this.add(`${path}.body`, 'a HEAD request has no body');
       this.checkTemplates(params.body, `${path}.body`);
     }
     const credentialId = params.credentialId;
     if (credentialId !== undefined) {
-      if (typeof credentialId !== 'string' || credentialId.length === 0 || credentialId.length > 200) {
-        this.add(`${path}.credentialId`, 'must be a non-empty string of at most 200 characters');
+      const { maxLength } = HTTP_PARAM_FIELDS.credentialId;
+      if (typeof credentialId !== 'string' || credentialId.length === 0 || credentialId.length > maxLength) {
+        this.add(`${path}.credentialId`, `must be a non-empty string of at most ${maxLength} characters`);
       } else if (findTemplates(credentialId).length > 0) {
         // Choosing the credential from run data would let a webhook caller pick any of the owner's secrets.
         this.add(`${path}.credentialId`, 'must be a fixed credential id, not a template');
@@ -121,7 +125,8 @@ class StepChecker {
       this.add(path, 'must be a non-empty string');
       return;
     }
-    if (url.length > MAX_URL_LENGTH) this.add(path, `must be at most ${MAX_URL_LENGTH} characters`);
+    const { maxLength } = HTTP_PARAM_FIELDS.url;
+    if (url.length > maxLength) this.add(path, `must be at most ${maxLength} characters`);
     this.checkTemplates(url, path);
     const templates = findTemplates(url);
     if (templates.length === 0) {
@@ -137,12 +142,15 @@ class StepChecker {
     }
   }
 
-  private checkStringMap(value: unknown, path: string, headers: boolean): void {
+  private checkStringMap(value: unknown, path: string, schema: StringMapSchema, headers: boolean): void {
     if (!isPlainObject(value)) {
       this.add(path, 'must be an object of strings');
       return;
     }
-    for (const [name, item] of Object.entries(value)) {
+    const entries = Object.entries(value);
+    if (entries.length > schema.maxProperties) this.add(path, `must have at most ${schema.maxProperties} entries (got ${entries.length})`);
+    const { maxLength } = schema.additionalProperties;
+    for (const [name, item] of entries) {
       const itemPath = childPath(path, name);
       if (headers && !HEADER_NAME.test(name)) this.add(itemPath, 'is not a valid header name');
       else if (headers && isReservedHeader(name)) this.add(itemPath, 'is set by the HTTP client and cannot be given');
@@ -150,6 +158,7 @@ class StepChecker {
         this.add(itemPath, 'must be a string');
         continue;
       }
+      if (item.length > maxLength) this.add(itemPath, `must be at most ${maxLength} characters`);
       if (headers && /[\r\n\0]/.test(item)) this.add(itemPath, 'must not contain line breaks or NUL');
       this.checkTemplates(item, itemPath);
     }
@@ -158,6 +167,11 @@ class StepChecker {
   private checkExpression(expression: unknown, path: string): void {
     if (typeof expression !== 'string') {
       this.add(path, 'must be a JSONata expression string');
+      return;
+    }
+    const { maxLength } = EXPRESSION_PARAM_FIELDS.expression;
+    if (expression.length > maxLength) {
+      this.add(path, `expression must be at most ${maxLength} characters`);
       return;
     }
     const problem = expressionProblem(expression);
@@ -173,10 +187,12 @@ class StepChecker {
 
   private checkDelay(ms: unknown, path: string): void {
     if (typeof ms === 'string' && isSingleTemplate(ms)) {
-      this.checkTemplates(ms, path);
+      if (ms.length > DELAY_MS_TEMPLATE.maxLength) this.add(path, `must be at most ${DELAY_MS_TEMPLATE.maxLength} characters`);
+      else this.checkTemplates(ms, path);
       return;
     }
-    if (!isIntegerIn(ms, 0, MAX_DELAY_MS)) this.add(path, `must be an integer from 0 to ${MAX_DELAY_MS} (ms)`);
+    const problem = integerProblem(ms, DELAY_MS_INTEGER);
+    if (problem) this.add(path, `${problem} (ms)`);
   }
 
   private stepReferenceProblem(id: string): string | null {
@@ -233,7 +249,10 @@ export function validateWorkflowSteps(steps: unknown): DefinitionProblem[] {
     const id = typeof step.id === 'string' ? step.id : null;
     const checker = new StepChecker(problems, id, base, earlier, allIds);
     if (id === null || !STEP_ID_PATTERN.test(id)) {
-      checker.add(`${base}.id`, 'must start with a letter and hold only letters, digits, _ and - (at most 64 characters)');
+      checker.add(
+        `${base}.id`,
+        `must start with a letter and hold only letters, digits, _ and - (at most ${STEP_FIELDS.id.maxLength} characters)`,
+      );
     } else if (firstIndex.has(id)) {
       checker.add(`${base}.id`, `duplicate step id "${id}" (also used by steps[${firstIndex.get(id)}])`);
     }

@@ -5,6 +5,7 @@ import { ErrorResponse } from '../common/dto/error-response.dto';
 import { applyResponseConventions } from './response-conventions';
 import { SECURITY_SCHEMES } from './security-schemes';
 import { API_TAGS } from './api-tags';
+import { withStepSchemas } from '../workflows/step-schemas.openapi';
 
 const ENVIRONMENT_NAMES: Record<AppConfig['env'], string> = { development: 'local development', test: 'test', production: 'production' };
 
@@ -18,7 +19,7 @@ export function buildOpenApiDocument(app: INestApplication, config: Pick<AppConf
     .setVersion('1.0');
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) builder.addSecurity(name, scheme);
   for (const tag of API_TAGS) builder.addTag(tag.name, tag.description);
-  const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorResponse] });
+  const document = withStepSchemas(SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorResponse] }));
   applyResponseConventions(document, getSchemaPath(ErrorResponse));
   // x-internal false: the api is meant for callers outside the deployment (OWASP API9, inventory).
   const server: ServerObject & { 'x-internal': boolean } = {

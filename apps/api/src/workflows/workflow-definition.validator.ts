@@ -5,7 +5,7 @@ import { validateWorkflowSteps } from '@app/engine';
 import { ValidationError } from '@app/errors';
 import { CredentialsService } from '../credentials/credentials.service';
 import { RegionPolicy } from '../regions/region-policy.service';
-import { TriggerRequest } from './workflows.dto';
+import { TriggerRequest } from './workflow-triggers.dto';
 
 /** Everything a workflow must satisfy before it is saved; each problem names its step or field. */
 @Injectable()
@@ -49,7 +49,7 @@ export class WorkflowDefinitionValidator {
   toTrigger(trigger: TriggerRequest | undefined): WorkflowTrigger {
     if (!trigger || trigger.type === 'manual') return { type: 'manual' };
     if (trigger.type === 'webhook') return { type: 'webhook' };
-    const cron = (trigger.cron ?? '').trim();
+    const cron = trigger.cron.trim();
     const timezone = trigger.timezone;
     try {
       CronExpressionParser.parse(cron, { tz: timezone ?? 'UTC' });

@@ -1,39 +1,14 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsString,
-  MaxLength,
-  MinLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import type { StoredStep, WorkflowEntity, WorkflowTrigger } from '@app/database';
+import { MAX_STEPS, STEPS_SCHEMA } from '@app/engine';
+import { RESPONSE_TIMESTAMP, RESPONSE_UUID, TextField } from '../common/dto/fields';
 import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
+import { REGION_FIELD, REGION_VIEW } from '../users/users.dto';
 
-export class TriggerRequest {
-  @ApiProperty({ enum: ['manual', 'webhook', 'schedule'], example: 'schedule' })
-  @IsIn(['manual', 'webhook', 'schedule'])
-  type: 'manual' | 'webhook' | 'schedule';
-
-  @ApiPropertyOptional({ example: '*/5 * * * *', description: 'Cron (a leading seconds field is allowed); schedule triggers only' })
-  @ValidateIf((trigger: TriggerRequest) => trigger.type === 'schedule' || trigger.cron !== undefined)
-  @IsString()
-  @MaxLength(120)
-  cron?: string;
-
-  @ApiPropertyOptional({ example: 'Europe/Paris', description: 'IANA time zone of the cron; default UTC' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  timezone?: string;
-}
+const WORKFLOW_NAME = { minLength: 1, maxLength: 200 } as const;
+const DESCRIPTION_MAX = 2000;
+import { TRIGGER_MODELS, TRIGGER_SCHEMA, TriggerRequest, TriggerType } from './workflow-triggers.dto';
 
 const STEPS_EXAMPLE = [
   {
@@ -47,44 +22,32 @@ const STEPS_EXAMPLE = [
   { id: 'enough', type: 'condition', params: { expression: 'steps.count.output > 0' } },
 ];
 
+@ApiExtraModels(...TRIGGER_MODELS)
 export class CreateWorkflowRequest {
-  @ApiProperty({ example: 'Nightly order sync', maxLength: 200 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @TextField({ ...WORKFLOW_NAME, example: 'Nightly order sync' })
   name: string;
 
-  @ApiPropertyOptional({ maxLength: 2000, nullable: true, type: String })
-  @IsOptional()
-  @ValidateIf((_object, value) => value !== null)
-  @IsString()
-  @MaxLength(2000)
+  @TextField({ maxLength: DESCRIPTION_MAX, optional: true, nullable: true })
   description?: string | null;
 
   @ApiProperty({
-    description:
-      'Steps run in order: http {method, url, headers?, query?, body?, credentialId?}, ' +
-      'transform {expression}, condition {expression}, delay {ms}',
+    ...STEPS_SCHEMA,
+    description: 'Run in order; each later step may read the outputs of earlier ones',
     example: STEPS_EXAMPLE,
-    type: 'array',
-    items: { type: 'object' },
   })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(MAX_STEPS)
   @IsObject({ each: true })
   steps: StoredStep[];
 
-  @ApiPropertyOptional({ type: TriggerRequest, description: 'Default {type: "manual"}' })
+  @ApiPropertyOptional({ ...TRIGGER_SCHEMA, description: 'Default {type: "manual"}' })
   @IsOptional()
   @ValidateNested()
-  @Type(() => TriggerRequest)
+  @TriggerType()
   trigger?: TriggerRequest;
 
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'eu-west-1', description: 'Pin runs to a region' })
-  @IsOptional()
-  @ValidateIf((_object, value) => value !== null)
-  @IsString()
+  @TextField({ ...REGION_FIELD, optional: true, nullable: true, description: 'Pin runs to a region (one of GET /regions)' })
   region?: string | null;
 
   @ApiPropertyOptional({ default: true })
@@ -97,32 +60,36 @@ export class CreateWorkflowRequest {
 export class UpdateWorkflowRequest extends PartialType(CreateWorkflowRequest) {}
 
 export class WebhookResponse {
-  @ApiProperty({ example: 'https://flowline.example.com/hooks/0b7c…' })
+  @ApiProperty({ format: 'uri', maxLength: 2048, example: 'https://flowline.example.com/hooks/0b7c4d1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e' })
   url: string;
-  @ApiProperty({ description: 'Send as X-Webhook-Token. Shown only here and when rotated.' })
+  @ApiProperty({
+    pattern: '^whk_[A-Za-z0-9_-]{43}$',
+    maxLength: 47,
+    description: 'Send as X-Webhook-Token. Shown only here and when rotated.',
+  })
   token: string;
 }
 
 export class WorkflowResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(RESPONSE_UUID)
   id: string;
-  @ApiProperty()
+  @ApiProperty({ type: 'string', ...WORKFLOW_NAME })
   name: string;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ type: 'string', maxLength: DESCRIPTION_MAX, nullable: true })
   description: string | null;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: STEPS_EXAMPLE })
+  @ApiProperty({ ...STEPS_SCHEMA, example: STEPS_EXAMPLE })
   steps: StoredStep[];
-  @ApiProperty({ type: TriggerRequest })
+  @ApiProperty(TRIGGER_SCHEMA)
   trigger: WorkflowTrigger;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ ...REGION_VIEW, nullable: true })
   region: string | null;
   @ApiProperty()
   active: boolean;
   @ApiPropertyOptional({ type: WebhookResponse, description: 'Only when a webhook token was just created' })
   webhook?: WebhookResponse;
-  @ApiProperty()
+  @ApiProperty(RESPONSE_TIMESTAMP)
   createdAt: string;
-  @ApiProperty()
+  @ApiProperty(RESPONSE_TIMESTAMP)
   updatedAt: string;
 
   static from(workflow: WorkflowEntity, webhook?: WebhookResponse): WorkflowResponse {

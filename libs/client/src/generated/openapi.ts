@@ -10,7 +10,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Regions with their queue, live workers, waiting and active jobs */
+        /**
+         * Regions with their queue, live workers, waiting and active jobs
+         * @description A run goes to the request's `region`, else the workflow's pin, else your preferredRegion, else the default region.
+         */
         get: operations["RegionsController_list"];
         put?: never;
         post?: never;
@@ -29,7 +32,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account (free tier) and get a token */
+        /**
+         * Create an account (free tier) and get a token
+         * @description The email is trimmed and lower-cased; a taken email is 409 EMAIL_TAKEN. Refused with 403 SSO_REQUIRED for a domain that must use single sign-on.
+         */
         post: operations["AuthController_register"];
         delete?: never;
         options?: never;
@@ -46,7 +52,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange email and password for a bearer token */
+        /**
+         * Exchange email and password for a bearer token
+         * @description Repeated failures lock out the address and the email for a while (429 LOGIN_RATE_LIMIT with Retry-After). The token expires after JWT_EXPIRES_IN.
+         */
         post: operations["AuthController_login"];
         delete?: never;
         options?: never;
@@ -101,7 +110,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user */
+        /**
+         * The signed-in user
+         * @description Whoever the bearer token or API key belongs to: tier, role, preferred region and custom limits.
+         */
         get: operations["UsersController_me"];
         put?: never;
         post?: never;
@@ -122,10 +134,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your API keys (never the keys themselves) */
+        /**
+         * Your API keys (never the keys themselves)
+         * @description Each with its prefix, to tell keys apart, and when it was last used.
+         */
         get: operations["ApiKeysController_list"];
         put?: never;
-        /** Create an API key (the key is shown only in this response) */
+        /**
+         * Create an API key (the key is shown only in this response)
+         * @description Send it as X-API-Key. Only a hash is stored, so a lost key cannot be shown again: revoke it and create another.
+         */
         post: operations["ApiKeysController_create"];
         delete?: never;
         options?: never;
@@ -143,7 +161,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API key; it stops working at once */
+        /**
+         * Revoke an API key; it stops working at once
+         * @description Another user's key answers 404, as an unknown one.
+         */
         delete: operations["ApiKeysController_delete"];
         options?: never;
         head?: never;
@@ -157,7 +178,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users (admin) */
+        /**
+         * List users (admin)
+         * @description Newest first; `email` filters by a part of the address.
+         */
         get: operations["AdminController_listUsers"];
         put?: never;
         post?: never;
@@ -180,7 +204,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user's tier, role, limits, region or disabled flag (admin) */
+        /**
+         * Change a user's tier, role, limits, region or disabled flag (admin)
+         * @description Audited with the before and after values. An admin cannot demote or disable themselves (403 SELF_CHANGE_FORBIDDEN).
+         */
         patch: operations["AdminController_updateUser"];
         trace?: never;
     };
@@ -191,7 +218,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process answers */
+        /**
+         * Liveness: the process answers
+         * @description Touches no dependency: an orchestrator restarts the process only when this fails.
+         */
         get: operations["HealthController_live"];
         put?: never;
         post?: never;
@@ -208,7 +238,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: PostgreSQL answers, and the queue store of the mode (Redis, or PostgreSQL in single-machine mode) */
+        /**
+         * Readiness: PostgreSQL answers, and the queue store of the mode (Redis, or PostgreSQL in single-machine mode)
+         * @description 503 with each dependency's state while one is down: a load balancer stops sending requests here until it recovers.
+         */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -468,7 +501,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your credentials, newest first (masked) */
+        /**
+         * Your credentials, newest first (masked)
+         * @description Names, types and which secret fields are set; never a secret value.
+         */
         get: operations["CredentialsController_list"];
         put?: never;
         /**
@@ -489,7 +525,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One credential (masked) */
+        /**
+         * One credential (masked)
+         * @description Another user's credential answers 404, as an unknown one.
+         */
         get: operations["CredentialsController_get"];
         put?: never;
         post?: never;
@@ -500,7 +539,10 @@ export interface paths {
         delete: operations["CredentialsController_delete"];
         options?: never;
         head?: never;
-        /** Rename a credential or replace its secret */
+        /**
+         * Rename a credential or replace its secret
+         * @description A new `data` replaces the whole secret (encrypted with the current key); workflows that use the credential get it on their next run.
+         */
         patch: operations["CredentialsController_update"];
         trace?: never;
     };
@@ -511,7 +553,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tiers, their prices and limits (null = unlimited) */
+        /**
+         * The tiers, their prices and limits (null = unlimited)
+         * @description Public: no credentials needed.
+         */
         get: operations["BillingController_plans"];
         put?: never;
         post?: never;
@@ -528,7 +573,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your tier, subscription status, effective limits and current usage */
+        /**
+         * Your tier, subscription status, effective limits and current usage
+         * @description Limits are the tier merged with your custom limits; usage counts workflows, active runs, today's runs and queued runs.
+         */
         get: operations["BillingController_subscription"];
         put?: never;
         post?: never;
@@ -896,17 +944,31 @@ export interface components {
             preferredRegion?: string | null;
             disabled?: boolean;
         };
-        TriggerRequest: {
+        ManualTrigger: {
             /**
-             * @example schedule
+             * @description Runs start from POST /run or POST /run/async only (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "manual" | "webhook" | "schedule";
+            type: "manual";
+        };
+        WebhookTrigger: {
             /**
-             * @description Cron (a leading seconds field is allowed); schedule triggers only
+             * @description Also runs from POST /hooks/{workflowId} with the X-Webhook-Token header (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "webhook";
+        };
+        ScheduleTrigger: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "schedule";
+            /**
+             * @description Cron with 5 fields, or 6 with a leading seconds field
              * @example *\/5 * * * *
              */
-            cron?: string;
+            cron: string;
             /**
              * @description IANA time zone of the cron; default UTC
              * @example Europe/Paris
@@ -918,7 +980,7 @@ export interface components {
             name: string;
             description?: string | null;
             /**
-             * @description Steps run in order: http {method, url, headers?, query?, body?, credentialId?}, transform {expression}, condition {expression}, delay {ms}
+             * @description Run in order; each later step may read the outputs of earlier ones
              * @example [
              *       {
              *         "id": "fetch",
@@ -949,11 +1011,11 @@ export interface components {
              *       }
              *     ]
              */
-            steps: Record<string, unknown>[];
+            steps: components["schemas"]["Step"][];
             /** @description Default {type: "manual"} */
-            trigger?: components["schemas"]["TriggerRequest"];
+            trigger?: components["schemas"]["ManualTrigger"] | components["schemas"]["WebhookTrigger"] | components["schemas"]["ScheduleTrigger"];
             /**
-             * @description Pin runs to a region
+             * @description Pin runs to a region (one of GET /regions)
              * @example eu-west-1
              */
             region?: string | null;
@@ -961,7 +1023,10 @@ export interface components {
             active?: boolean;
         };
         WebhookResponse: {
-            /** @example https://flowline.example.com/hooks/0b7c… */
+            /**
+             * Format: uri
+             * @example https://flowline.example.com/hooks/0b7c4d1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e
+             */
             url: string;
             /** @description Send as X-Webhook-Token. Shown only here and when rotated. */
             token: string;
@@ -1002,13 +1067,16 @@ export interface components {
              *       }
              *     ]
              */
-            steps: Record<string, unknown>[];
-            trigger: components["schemas"]["TriggerRequest"];
+            steps: components["schemas"]["Step"][];
+            trigger: components["schemas"]["ManualTrigger"] | components["schemas"]["WebhookTrigger"] | components["schemas"]["ScheduleTrigger"];
+            /** @example eu-west-1 */
             region: string | null;
             active: boolean;
             /** @description Only when a webhook token was just created */
             webhook?: components["schemas"]["WebhookResponse"];
+            /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
             updatedAt: string;
         };
         WorkflowPage: {
@@ -1034,7 +1102,7 @@ export interface components {
             name?: string;
             description?: string | null;
             /**
-             * @description Steps run in order: http {method, url, headers?, query?, body?, credentialId?}, transform {expression}, condition {expression}, delay {ms}
+             * @description Run in order; each later step may read the outputs of earlier ones
              * @example [
              *       {
              *         "id": "fetch",
@@ -1065,11 +1133,11 @@ export interface components {
              *       }
              *     ]
              */
-            steps?: Record<string, unknown>[];
+            steps?: components["schemas"]["Step"][];
             /** @description Default {type: "manual"} */
-            trigger?: components["schemas"]["TriggerRequest"];
+            trigger?: components["schemas"]["ManualTrigger"] | components["schemas"]["WebhookTrigger"] | components["schemas"]["ScheduleTrigger"];
             /**
-             * @description Pin runs to a region
+             * @description Pin runs to a region (one of GET /regions)
              * @example eu-west-1
              */
             region?: string | null;
@@ -1561,6 +1629,117 @@ export interface components {
             durationMs: components["schemas"]["AnalyticsDurations"];
             /** @description One entry per day of the window, oldest first */
             series: components["schemas"]["AnalyticsDay"][];
+        };
+        Step: components["schemas"]["HttpStep"] | components["schemas"]["TransformStep"] | components["schemas"]["ConditionStep"] | components["schemas"]["DelayStep"];
+        /** @description Calls a URL; output {status, headers, body} */
+        HttpStep: {
+            /** @description Unique in the workflow; later steps read this step as steps.<id>.output */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "http";
+            params: components["schemas"]["HttpStepParams"];
+            retry?: components["schemas"]["StepRetry"];
+            /**
+             * Format: int32
+             * @description Bound of each attempt, in ms
+             */
+            timeoutMs?: number;
+        };
+        HttpStepParams: {
+            /** @enum {string} */
+            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
+            /** @description Absolute http(s) URL; may hold {{ templates }} (a URL that starts with one is checked when the step runs) */
+            url: string;
+            /** @description Header name → value (values may hold {{ templates }}); Host, Content-Length, Connection and other framing headers are refused */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description Query parameter → value (may hold {{ templates }}) */
+            query?: {
+                [key: string]: string;
+            };
+            /** @description Any JSON; strings in it may hold {{ templates }}. A string is sent as text/plain, anything else as JSON. */
+            body?: unknown;
+            /** @description Id of one of your credentials (POST /credentials); a fixed id, never a template */
+            credentialId?: string;
+        };
+        /** @description Output: the value of a JSONata expression */
+        TransformStep: {
+            /** @description Unique in the workflow; later steps read this step as steps.<id>.output */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "transform";
+            params: components["schemas"]["TransformStepParams"];
+            retry?: components["schemas"]["StepRetry"];
+            /**
+             * Format: int32
+             * @description Bound of each attempt, in ms
+             */
+            timeoutMs?: number;
+        };
+        TransformStepParams: {
+            /** @description JSONata over {input, steps: {<id>: {output}}} */
+            expression: string;
+        };
+        /** @description Stops the run (succeeded, later steps skipped) when its JSONata expression is false */
+        ConditionStep: {
+            /** @description Unique in the workflow; later steps read this step as steps.<id>.output */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "condition";
+            params: components["schemas"]["ConditionStepParams"];
+            retry?: components["schemas"]["StepRetry"];
+            /**
+             * Format: int32
+             * @description Bound of each attempt, in ms
+             */
+            timeoutMs?: number;
+        };
+        ConditionStepParams: {
+            /** @description JSONata over {input, steps: {<id>: {output}}} */
+            expression: string;
+        };
+        /** @description Waits up to 300000 ms */
+        DelayStep: {
+            /** @description Unique in the workflow; later steps read this step as steps.<id>.output */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "delay";
+            params: components["schemas"]["DelayStepParams"];
+            retry?: components["schemas"]["StepRetry"];
+            /**
+             * Format: int32
+             * @description Bound of each attempt, in ms
+             */
+            timeoutMs?: number;
+        };
+        DelayStepParams: {
+            ms: number | `{{${string}}}`;
+        };
+        /** @description Tries again after a retryable failure, e.g. a timeout or a 5xx answer */
+        StepRetry: {
+            /**
+             * Format: int32
+             * @description Tries in all, the first included
+             */
+            attempts: number;
+            /**
+             * Format: int32
+             * @description Wait before the second try; doubles after each
+             */
+            backoffMs: number;
         };
     };
     responses: never;
