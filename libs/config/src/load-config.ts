@@ -7,6 +7,7 @@ import { parseDurationSeconds } from './duration';
 import { checkProduction } from './production-checks';
 import { EnvReader, RawEnv } from './env-reader';
 import { parseOidc, parseSsoEnforcedDomains } from './sso-settings';
+import { parseTracing } from './tracing-settings';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -168,6 +169,7 @@ export function parseConfig(env: RawEnv): AppConfig {
     auditRetentionDays: reader.int('AUDIT_RETENTION_DAYS', 365, 1, 36500),
     oidc,
     ssoEnforcedDomains: parseSsoEnforcedDomains(reader, oidc),
+    tracing: parseTracing(reader),
     loginProtection: {
       windowSeconds: reader.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
       maxFailuresPerEmail: reader.int('LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 10000),
