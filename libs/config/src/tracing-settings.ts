@@ -3,7 +3,12 @@ import { EnvReader, RawEnv } from './env-reader';
 
 export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 /** The batch span processor's settings: the SDK reads them itself; here they are only checked. */
-const BATCH_PROCESSOR_SETTINGS = ['OTEL_BSP_SCHEDULE_DELAY', 'OTEL_BSP_EXPORT_TIMEOUT', 'OTEL_BSP_MAX_QUEUE_SIZE', 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE'];
+const BATCH_PROCESSOR_SETTINGS = [
+  'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_BSP_EXPORT_TIMEOUT',
+  'OTEL_BSP_MAX_QUEUE_SIZE',
+  'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+];
 
 /**
  * OpenTelemetry's standard variables. Tracing is on when an OTLP endpoint is set (the general one or the traces
@@ -12,9 +17,13 @@ const BATCH_PROCESSOR_SETTINGS = ['OTEL_BSP_SCHEDULE_DELAY', 'OTEL_BSP_EXPORT_TI
  */
 export function parseTracing(reader: EnvReader): TracingConfig | null {
   for (const name of BATCH_PROCESSOR_SETTINGS) reader.int(name, 0, 0, 86_400_000);
-  const protocolSetting = reader.raw('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const protocolSetting = reader.raw('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL')
+    ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
+    : 'OTEL_EXPORTER_OTLP_PROTOCOL';
   const protocol = reader.oneOf(protocolSetting, OTLP_PROTOCOLS, 'http/protobuf');
-  const endpointSetting = reader.raw('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const endpointSetting = reader.raw('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
+    ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'
+    : 'OTEL_EXPORTER_OTLP_ENDPOINT';
   if (!reader.raw(endpointSetting)) return null;
   const endpoint = reader.url(endpointSetting, '', ['http:', 'https:']);
   if (reader.bool('OTEL_SDK_DISABLED', false) || reader.list('OTEL_TRACES_EXPORTER').includes('none')) return null;
