@@ -80,16 +80,25 @@ describe('traces (OpenTelemetry): one run is one trace, and no data leaves in it
     { id: 'pause', type: 'delay', params: { ms: 10 } },
   ];
 
-  /** The trace of `executionId`, once its last span (the finish) and the accepting request's have arrived. */
+  /**
+   * The trace of `executionId`'s admission, once both sides have sent all of theirs: the api's admit span and the
+   * worker's process span (each names the run), the finish in the worker's trace and the request's root span in the
+   * api's. Whether those are one trace is for the test to say.
+   */
   const traceOf = async (executionId: string): Promise<ReceivedTrace> => {
-    const ofRun = () => receiver.spans.filter((span) => span.attributes['flowline.execution.id'] === executionId);
-    const traceId = (await eventually(async () => ofRun().find((span) => span.name === 'admit run'), Boolean))!.traceId;
-    return eventually(
-      async () => new ReceivedTrace(receiver.spans.filter((span) => span.traceId === traceId)),
-      (trace) =>
-        trace.spans.some((span) => span.name === 'finish execution') &&
-        trace.spans.some((span) => span.kind === OtlpSpanKind.SERVER && !span.parentSpanId),
+    const naming = (name: string) =>
+      receiver.spans.find((span) => span.name === name && span.attributes['flowline.execution.id'] === executionId);
+    const [admit, process] = await eventually(
+      async () => [naming('admit run'), naming(`process ${QUEUE}`)],
+      (found) => found.every(Boolean),
     );
+    await eventually(
+      async () => receiver.spans,
+      (spans) =>
+        spans.some((span) => span.name === 'finish execution' && span.traceId === process!.traceId) &&
+        spans.some((span) => span.traceId === admit!.traceId && span.kind === OtlpSpanKind.SERVER && !span.parentSpanId),
+    );
+    return new ReceivedTrace(receiver.spans.filter((span) => span.traceId === admit!.traceId));
   };
 
   beforeAll(async () => {
@@ -195,6 +204,8 @@ describe('traces (OpenTelemetry): one run is one trace, and no data leaves in it
     );
     expect(accepted.status).toBe(202);
     const trace = await traceOf(accepted.body.executionId);
+    const naming = receiver.spans.filter((span) => span.attributes['flowline.execution.id'] === accepted.body.executionId);
+    expect(new Set(naming.map((span) => span.traceId))).toEqual(new Set([trace.spans[0].traceId]));
     const process = trace.one(`process ${QUEUE}`, OtlpSpanKind.CONSUMER);
     const path = trace.pathToRoot(trace.parentOf(trace.one('finish execution'))!);
     expect(path[0]).toBe(`flowline-worker:${process.name}`);
