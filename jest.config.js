@@ -25,6 +25,7 @@ const BOTH_MODES = [
   'faults-admission',
   'fair-share',
   'anonymous-rate-limits',
+  'tracing',
 ];
 
 module.exports = {

@@ -6,6 +6,7 @@ import { MetricsModule } from '@app/metrics';
 import { DatabaseModule } from '@app/database';
 import { httpLoggerOptions, logDestination } from '@app/logging';
 import { QueueBackendModule } from '@app/queue-backend';
+import { TracingShutdown } from '@app/tracing-sdk';
 import { AdminModule } from './admin/admin.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -60,7 +61,7 @@ export class AppModule {
         BillingModule,
         AnalyticsModule,
       ],
-      providers: [DatabaseMigrator, HttpDrain],
+      providers: [DatabaseMigrator, HttpDrain, TracingShutdown],
     };
   }
 }

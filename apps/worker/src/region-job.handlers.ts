@@ -4,6 +4,7 @@ import type { ScheduledTickHandler } from './scheduled-tick.handler';
 
 export interface RegionJobContext {
   workerId: string;
+  queueName: string;
 }
 
 /** What each job of a region queue does; the processor checks this table at boot and dispatches by job name. */
@@ -12,7 +13,7 @@ export function regionJobHandlers(
   ticks: Pick<ScheduledTickHandler, 'handle'>,
 ): JobHandlerMap<RegionJobContext> {
   return {
-    [JobName.ExecuteWorkflow]: (job, { workerId }) => executions.process(job, workerId),
+    [JobName.ExecuteWorkflow]: (job, { workerId, queueName }) => executions.process(job, workerId, queueName),
     [JobName.ScheduledTick]: (job) => ticks.handle(job),
   };
 }

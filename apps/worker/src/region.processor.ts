@@ -38,7 +38,7 @@ export class RegionProcessor extends QueueConsumerHost<RegionJobData> {
 
   protected async handle(job: Job<RegionJobData>): Promise<unknown> {
     if (!isNameOf(JobName, job.name)) throw new UnrecoverableError(`No handler for a job named ${job.name}`);
-    return dispatchJob(this.handlers, job.name, job.data, { workerId: this.workerId });
+    return dispatchJob(this.handlers, job.name, job.data, { workerId: this.workerId, queueName: this.queueName });
   }
 
   /** BullMQ gave up (attempts or stalls used up): the execution ends failed rather than staying queued. */

@@ -5,6 +5,7 @@ import { RunAdmission } from '@app/admission';
 import { UserEntity, WorkflowEntity } from '@app/database';
 import { RunLimitError } from '@app/errors';
 import { ScheduledTickJob } from '@app/queue-contracts';
+import { inSpan, RunAttribute } from '@app/tracing';
 
 /** A schedule tick is a run request like any other: it goes through admission and its limits. */
 @Injectable()
@@ -16,7 +17,12 @@ export class ScheduledTickHandler {
     private readonly admission: RunAdmission,
   ) {}
 
-  async handle(job: ScheduledTickJob): Promise<void> {
+  /** A tick starts the trace of the run it admits. */
+  handle(job: ScheduledTickJob): Promise<void> {
+    return inSpan('schedule tick', { root: true, attributes: { [RunAttribute.workflowId]: job.workflowId } }, () => this.admitTick(job));
+  }
+
+  private async admitTick(job: ScheduledTickJob): Promise<void> {
     const workflow = await this.dataSource.getRepository(WorkflowEntity).findOneBy({ id: job.workflowId });
     if (!workflow || workflow.trigger.type !== 'schedule' || !workflow.active) {
       this.logger.log({ workflowId: job.workflowId }, 'tick for a deleted, inactive or unscheduled workflow ignored');

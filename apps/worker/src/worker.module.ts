@@ -7,6 +7,7 @@ import { MetricsModule } from '@app/metrics';
 import { DatabaseModule } from '@app/database';
 import { baseLoggerOptions, logDestination } from '@app/logging';
 import { QueueBackendModule } from '@app/queue-backend';
+import { TracingShutdown } from '@app/tracing-sdk';
 import { CancelListener } from './cancel-listener.service';
 import { CredentialResolver } from './credential-resolver';
 import { ExecutionProcessor } from './execution.processor';
@@ -44,6 +45,7 @@ export class WorkerModule {
         FairShareRebase,
         RetentionService,
         MaintenanceScheduler,
+        TracingShutdown,
         ...consumers.providers,
       ],
     };

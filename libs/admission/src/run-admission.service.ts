@@ -17,6 +17,8 @@ import {
 import { AdmitArgument, AdmitOutcome, ExecutionAdmissionRepository, MAX_WAITING_RUNS } from '@app/executions';
 import { RegionQueues, regionQueueName, RunToEnqueue } from '@app/queue-contracts';
 import { effectiveLimits, queueWeight, TierLimits } from '@app/tier-policy';
+import { inSpan, jobTraceContextOf, linksToActiveSpan, queueMessageAttributes, RunAttribute } from '@app/tracing';
+import { SpanKind } from '@opentelemetry/api';
 import { AdmissionRequest, Admitted } from './admission.types';
 import { RecentRefusals, RefusalKey } from './recent-refusals';
 import { RejectionTallies } from './rejection-tallies';
@@ -44,10 +46,26 @@ export class RunAdmission {
     this.regionQueues = Object.fromEntries(config.regions.map((region) => [region, regionQueueName(region)]));
   }
 
-  async admit(request: AdmissionRequest): Promise<Admitted> {
+  /** In a span of the run's trace: the accepting request's, or the schedule tick's. */
+  admit(request: AdmissionRequest): Promise<Admitted> {
+    const id = request.executionId ?? randomUUID();
+    const attributes = {
+      [RunAttribute.executionId]: id,
+      [RunAttribute.workflowId]: request.workflowId,
+      [RunAttribute.ownerId]: request.owner.id,
+      [RunAttribute.tier]: request.owner.tier,
+      [RunAttribute.trigger]: request.trigger,
+    };
+    return inSpan('admit run', { attributes }, async (span) => {
+      const admitted = await this.admitAs(id, request);
+      span.setAttributes({ [RunAttribute.region]: admitted.execution.region, [RunAttribute.admission]: admitted.execution.status });
+      return admitted;
+    });
+  }
+
+  private async admitAs(id: string, request: AdmissionRequest): Promise<Admitted> {
     const { owner } = request;
     const limits = effectiveLimits(owner.tier, owner.customLimits);
-    const id = request.executionId ?? randomUUID();
     const key = refusalKeyOf(request, limits);
     const recalled = this.refusals.recall(key);
     const decidedAt = Date.now();
@@ -134,7 +152,7 @@ export class RunAdmission {
    */
   private async enqueueOrWithdraw(execution: ExecutionEntity): Promise<void> {
     try {
-      await this.enqueue(execution);
+      await this.enqueueTraced(execution, false);
     } catch (error) {
       this.logger.warn(`Could not enqueue execution ${execution.id}: ${(error as Error).message}`);
       await this.executions.withdraw(execution.id).catch(() => undefined);
@@ -142,8 +160,28 @@ export class RunAdmission {
     }
   }
 
+  /**
+   * A run accepted earlier (a waiting run promoted, a run whose job went missing): its job starts a trace of its own,
+   * linked to whatever span is active (the run whose end freed the slot), never continuing that other run's trace.
+   */
   enqueue(run: RunToEnqueue): Promise<void> {
-    return this.queues.enqueueRun(run);
+    return this.enqueueTraced(run, true);
+  }
+
+  /** The job carries the enqueue span's context: the worker's spans of the run are its children. */
+  private enqueueTraced(run: RunToEnqueue, newTrace: boolean): Promise<void> {
+    const queue = regionQueueName(run.region);
+    const attributes = { ...queueMessageAttributes(queue, run.id, 'send'), [RunAttribute.region]: run.region };
+    const links = newTrace ? linksToActiveSpan() : undefined;
+    return inSpan(`send ${queue}`, { kind: SpanKind.PRODUCER, attributes, root: newTrace, links }, () =>
+      this.queues.enqueueRun({
+        id: run.id,
+        region: run.region,
+        priority: run.priority,
+        requestId: run.requestId,
+        traceContext: jobTraceContextOf(),
+      }),
+    );
   }
 }
 

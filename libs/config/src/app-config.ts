@@ -14,6 +14,17 @@ export interface OidcConfig {
   readonly redirectUrl: string;
 }
 
+/** `OTEL_EXPORTER_OTLP_PROTOCOL` (or its traces-only form). */
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+
+/** OpenTelemetry tracing, on when an OTLP endpoint is set; the SDK reads the other OTEL_* settings itself. */
+export interface TracingConfig {
+  readonly endpoint: string;
+  readonly protocol: OtlpProtocol;
+  /** `OTEL_SERVICE_NAME`; null: each app names itself (flowline-api, flowline-worker). */
+  readonly serviceName: string | null;
+}
+
 export interface EncryptionKey {
   id: string;
   key: Buffer;
@@ -99,6 +110,8 @@ export abstract class AppConfig {
   abstract readonly oidc: OidcConfig | null;
   /** `SSO_ENFORCED_DOMAINS`, lower case: emails of these domains may not register or sign in with a password. */
   abstract readonly ssoEnforcedDomains: readonly string[];
+  /** Null unless OTEL_EXPORTER_OTLP_ENDPOINT is set (see README "Traces (OpenTelemetry)"). */
+  abstract readonly tracing: TracingConfig | null;
   abstract readonly loginProtection: {
     readonly windowSeconds: number;
     readonly maxFailuresPerEmail: number;

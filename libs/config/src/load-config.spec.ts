@@ -185,4 +185,43 @@ describe('parseConfig', () => {
       ]);
     });
   });
+  describe('tracing (OpenTelemetry)', () => {
+    it('is off without an OTLP endpoint, on with one, with the protocol and service name it names', () => {
+      expect(parseConfig(valid).tracing).toBeNull();
+      expect(parseConfig({ ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({
+        endpoint: 'http://collector:4318',
+        protocol: 'http/protobuf',
+        serviceName: null,
+      });
+      expect(
+        parseConfig({
+          ...valid,
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+          OTEL_SERVICE_NAME: 'api-eu',
+        }).tracing,
+      ).toMatchObject({ protocol: 'http/json', serviceName: 'api-eu' });
+    });
+
+    it('OTEL_SDK_DISABLED and OTEL_TRACES_EXPORTER=none turn it off', () => {
+      const on = { ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+      expect(parseConfig({ ...on, OTEL_SDK_DISABLED: 'true' }).tracing).toBeNull();
+      expect(parseConfig({ ...on, OTEL_TRACES_EXPORTER: 'none' }).tracing).toBeNull();
+    });
+
+    it('refuses a malformed endpoint, protocol or batch setting, never echoing the endpoint (it may hold credentials)', () => {
+      const found = problems({
+        ...valid,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318/s3cret',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift',
+        OTEL_BSP_SCHEDULE_DELAY: 'soon',
+      });
+      expect(found.map((problem) => problem.split(':')[0]).sort()).toEqual([
+        'OTEL_BSP_SCHEDULE_DELAY',
+        'OTEL_EXPORTER_OTLP_ENDPOINT',
+        'OTEL_EXPORTER_OTLP_PROTOCOL',
+      ]);
+      expect(found.join('\n')).not.toContain('s3cret');
+    });
+  });
 });

@@ -8,6 +8,7 @@ import { checkProduction } from './production-checks';
 import { EnvReader, RawEnv } from './env-reader';
 import { parseRedisSettings } from './redis-settings';
 import { parseOidc, parseSsoEnforcedDomains } from './sso-settings';
+import { parseTracing } from './tracing-settings';
 
 export { DEFAULT_REDIS_URL, regionRedisSetting } from './redis-settings';
 
@@ -160,6 +161,7 @@ export function parseConfig(env: RawEnv): AppConfig {
     auditRetentionDays: reader.int('AUDIT_RETENTION_DAYS', 365, 1, 36500),
     oidc,
     ssoEnforcedDomains: parseSsoEnforcedDomains(reader, oidc),
+    tracing: parseTracing(reader),
     loginProtection: {
       windowSeconds: reader.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
       maxFailuresPerEmail: reader.int('LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 10000),

@@ -51,6 +51,11 @@ export interface RunOptions {
   onStepStarting?: (step: StepDefinition) => Promise<void>;
   /** Awaited after each step that ran (not for steps taken from `completed`). */
   onStepFinished?: (result: StepResult) => Promise<void>;
+  /**
+   * Wraps each step that runs, given its position (`run` resolves with the step's result): tracing gives each step a
+   * span this way, with the step's own calls inside it.
+   */
+  aroundStep?: (step: StepDefinition, index: number, run: () => Promise<StepResult>) => Promise<StepResult>;
   /** Headers to add to an http step with `params.credentialId`. */
   resolveCredential?: (credentialId: string) => Promise<Record<string, string>>;
   http: HttpStepOptions;

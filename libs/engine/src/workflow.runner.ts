@@ -145,6 +145,20 @@ class StepRunner {
   }
 }
 
+/** Runs the step through `options.aroundStep` when given, keeping the outcome the wrapper does not see. */
+async function runWrapped(
+  runner: StepRunner,
+  step: StepDefinition,
+  index: number,
+  context: RunContext,
+  options: RunOptions,
+): Promise<StepOutcome> {
+  if (!options.aroundStep) return runner.run(step, context);
+  let outcome: StepOutcome | undefined;
+  const result = await options.aroundStep(step, index, async () => (outcome = await runner.run(step, context)).result);
+  return outcome ?? { result, stoppedBy: null };
+}
+
 function invalidDefinition(steps: unknown, problems: ReturnType<typeof validateWorkflowSteps>): RunResult {
   const listed = problems.slice(0, 5).map((problem) => `${problem.path}: ${problem.message}`);
   const more = problems.length > listed.length ? ` (and ${problems.length - listed.length} more)` : '';
@@ -184,7 +198,7 @@ export async function runWorkflow(steps: StepDefinition[], options: RunOptions):
         if (stoppedBy) break;
       }
       if (!previous) await options.onStepStarting?.(step);
-      const outcome = previous ? { result: previous, stoppedBy: null } : await runner.run(step, context);
+      const outcome = previous ? { result: previous, stoppedBy: null } : await runWrapped(runner, step, index, context, options);
       results[index] = outcome.result;
       if (!previous) await options.onStepFinished?.(outcome.result);
       stoppedBy = outcome.stoppedBy;

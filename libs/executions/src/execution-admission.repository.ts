@@ -105,6 +105,7 @@ export class ExecutionAdmissionRepository {
     maxBatch: ADMIT_BATCH_MAX,
     // A batch PostgreSQL refused was rolled back whole: each argument again alone gets its own answer.
     retryAlone: statementWasUndone,
+    traceName: 'admit executions',
     onBatch: (size) => this.metrics.batchSize.observe({ operation: 'admit' }, size),
   });
 

@@ -7,6 +7,7 @@ import type { StepDefinition, StepResult } from '@app/engine';
 export interface ClaimedExecution {
   id: string;
   ownerId: string;
+  workflowId: string;
   definition: StepDefinition[];
   input: unknown;
   /** Fencing token: only the latest claimant may record steps and the final state. */
@@ -56,7 +57,7 @@ export interface StaleExecution {
  * while these many statements run go together in the next one. A batch PostgreSQL refused was undone whole,
  * so each item is tried again alone and gets its own answer.
  */
-const BATCHING: Omit<GroupCommitOptions, 'onBatch'> = { maxInFlight: 2, maxBatch: 100, retryAlone: statementWasUndone };
+const BATCHING: Omit<GroupCommitOptions, 'onBatch' | 'traceName'> = { maxInFlight: 2, maxBatch: 100, retryAlone: statementWasUndone };
 
 // started_at is the row's own claim time (clock_timestamp): runs claimed together keep their order.
 const CLAIM_BATCH = namedStatement(
@@ -65,7 +66,7 @@ const CLAIM_BATCH = namedStatement(
       SET status = 'running', worker_id = c.worker_id, started_at = COALESCE(x.started_at, clock_timestamp()), deliveries = x.deliveries + 1
      FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, worker_id text)
     WHERE x.id = c.id AND x.status IN ('queued', 'running')
-    RETURNING x.id, x.owner_id, x.definition, x.input, x.deliveries, x.result_awaited, x.region,
+    RETURNING x.id, x.owner_id, x.workflow_id, x.definition, x.input, x.deliveries, x.result_awaited, x.region,
               (SELECT u.tier FROM users u WHERE u.id = x.owner_id) AS tier,
               (extract(epoch FROM x.started_at - x.created_at) * 1000)::int AS start_delay_ms`,
 );
@@ -103,6 +104,7 @@ const OWNERS_WITH_WAITING = namedStatement(
 interface ClaimRow {
   id: string;
   owner_id: string;
+  workflow_id: string;
   definition: StepDefinition[];
   input: unknown;
   deliveries: number;
@@ -159,10 +161,12 @@ function stepArgument(executionId: string, delivery: number, { position, result 
 export class ExecutionRunRepository {
   private readonly claims = new GroupCommit<ClaimRequest, ClaimRow | null>((batch) => this.claimBatch(batch), {
     ...BATCHING,
+    traceName: 'claim executions',
     onBatch: (size) => this.metrics.batchSize.observe({ operation: 'claim' }, size),
   });
   private readonly finishes = new GroupCommit<FinishRequest, FinishRow | null>((batch) => this.finishBatch(batch), {
     ...BATCHING,
+    traceName: 'finish executions',
     onBatch: (size) => this.metrics.batchSize.observe({ operation: 'finish' }, size),
   });
 
@@ -188,6 +192,7 @@ export class ExecutionRunRepository {
     return {
       id: row.id,
       ownerId: row.owner_id,
+      workflowId: row.workflow_id,
       definition: row.definition,
       input: row.input,
       delivery: row.deliveries,

@@ -15,7 +15,7 @@ function controlledRunner() {
   return { batches, run, finishNext };
 }
 
-const options = { maxInFlight: 1, maxBatch: 3, retryAlone: () => true };
+const options = { maxInFlight: 1, maxBatch: 3, retryAlone: () => true, traceName: 'test' };
 
 describe('GroupCommit', () => {
   it('runs a lone call at once, as a batch of one', async () => {

@@ -1,3 +1,6 @@
+import { Context } from '@opentelemetry/api';
+import { inBatchContext, submittingContext } from '@app/tracing';
+
 /** Runs a whole batch; resolves with one result per item, in the items' order. */
 export type BatchRunner<Item, Result> = (items: Item[]) => Promise<Result[]>;
 
@@ -12,10 +15,14 @@ export interface GroupCommitOptions {
   retryAlone: (error: unknown) => boolean;
   /** Told the size of each batch as it starts (retries alone included). */
   onBatch?: (size: number) => void;
+  /** Names the span of a batch shared by several callers (see inBatchContext). */
+  traceName: string;
 }
 
 interface Pending<Item, Result> {
   item: Item;
+  /** The caller's trace context: a batch of one runs in it. */
+  context: Context;
   resolve: (result: Result) => void;
   reject: (error: unknown) => void;
 }
@@ -36,7 +43,7 @@ export class GroupCommit<Item, Result> {
 
   submit(item: Item): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, context: submittingContext(), resolve, reject });
       this.flush();
     });
   }
@@ -55,7 +62,9 @@ export class GroupCommit<Item, Result> {
   private async settle(batch: Pending<Item, Result>[]): Promise<void> {
     this.options.onBatch?.(batch.length);
     try {
-      const results = await this.runBatch(batch.map((pending) => pending.item));
+      const items = batch.map((pending) => pending.item);
+      const contexts = batch.map((pending) => pending.context);
+      const results = await inBatchContext(this.options.traceName, contexts, () => this.runBatch(items));
       if (results.length !== batch.length) throw new Error(`a batch of ${batch.length} returned ${results.length} results`);
       batch.forEach((pending, i) => pending.resolve(results[i]));
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { JobsOptions } from 'bullmq';
+import type { JobTraceContext } from '@app/tracing';
 
 /** Every job name and its payload; enqueuers and processors share these types. */
 export enum JobName {
@@ -11,6 +12,11 @@ export interface ExecuteWorkflowJob {
   executionId: string;
   /** Carried into worker logs. */
   requestId?: string;
+  /**
+   * W3C trace context of the span that enqueued the run (ids only): the worker's spans join the run's trace. Absent
+   * when tracing is off and in jobs an older api enqueued; the worker then starts a trace of its own.
+   */
+  traceContext?: JobTraceContext;
 }
 
 export interface ScheduledTickJob {

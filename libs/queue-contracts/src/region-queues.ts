@@ -1,6 +1,7 @@
 import { JobsOptions, Queue } from 'bullmq';
 import { GroupCommit } from '@app/group-commit';
 import type { QueueConnections } from '@app/queue-backend';
+import type { JobTraceContext } from '@app/tracing';
 import { executeJobOptions, JobName, RegionJobData } from './jobs';
 import { regionQueueName } from './queues';
 
@@ -10,6 +11,8 @@ export interface RunToEnqueue {
   region: string;
   priority: number;
   requestId: string | null;
+  /** The enqueuing span's context, for the worker's spans to continue the run's trace. */
+  traceContext?: JobTraceContext;
 }
 
 /** Runs whose jobs are being added while these many `addBulk` calls run per region join the next one. */
@@ -48,6 +51,7 @@ export class RegionQueues {
         maxBatch: ADD_BATCH_MAX,
         // Job ids are execution ids, so adding a run again alone never duplicates its job.
         retryAlone: () => true,
+        traceName: 'add jobs',
         onBatch: onRunJobBatch,
       });
       this.runJobAdds.set(region, (run) => bulk.submit(run));
@@ -80,7 +84,7 @@ export class RegionQueues {
 function runJobOf(run: RunToEnqueue, completedKept: JobsOptions['removeOnComplete']) {
   return {
     name: JobName.ExecuteWorkflow,
-    data: { executionId: run.id, requestId: run.requestId ?? undefined },
+    data: { executionId: run.id, requestId: run.requestId ?? undefined, traceContext: run.traceContext },
     opts: executeJobOptions(run.id, run.priority, completedKept),
   };
 }

@@ -11,9 +11,14 @@ describe('job handler tables', () => {
 
   it('the region table has exactly one handler per job name, and each name reaches its own', async () => {
     const handlers = checkJobTable('eu-west-1-default', JobName, regionJobHandlers(executions, ticks));
-    await dispatchJob(handlers, JobName.ExecuteWorkflow, { executionId: 'e1', requestId: 'r1' }, { workerId: 'host:1' });
-    await dispatchJob(handlers, JobName.ScheduledTick, { workflowId: 'w1' }, { workerId: 'host:1' });
-    expect(executions.process).toHaveBeenCalledWith({ executionId: 'e1', requestId: 'r1' }, 'host:1');
+    await dispatchJob(
+      handlers,
+      JobName.ExecuteWorkflow,
+      { executionId: 'e1', requestId: 'r1' },
+      { workerId: 'host:1', queueName: 'eu-west-1-default' },
+    );
+    await dispatchJob(handlers, JobName.ScheduledTick, { workflowId: 'w1' }, { workerId: 'host:1', queueName: 'eu-west-1-default' });
+    expect(executions.process).toHaveBeenCalledWith({ executionId: 'e1', requestId: 'r1' }, 'host:1', 'eu-west-1-default');
     expect(ticks.handle).toHaveBeenCalledWith({ workflowId: 'w1' });
   });
 

@@ -1,0 +1,3 @@
+export * from './batch-context';
+export * from './flowline-spans';
+export * from './job-trace-context';
