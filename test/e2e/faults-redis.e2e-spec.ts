@@ -141,10 +141,13 @@ describe('faults: Redis stopped, killed and emptied (own Redis with appendonly y
       const started = Date.now();
       const code = await worker.stop('SIGTERM', 60000);
       const tookMs = Date.now() - started;
-      // Not killed by the test's SIGKILL: it ended itself, and said why.
-      expect({ exited: !worker.running, code }).toEqual({ exited: true, code: 1 });
+      // It ended itself, long before the test's SIGKILL (60 s): either BullMQ's close hung on the dead Redis and the
+      // exit watchdog ended it (status 1, and it says why), or the close gave up in time and Nest's shutdown hook
+      // re-raised SIGTERM once done (no status: ended by that signal). Which one depends on the reconnect timing.
+      expect(worker.running).toBe(false);
       expect(tookMs).toBeLessThan(graceMs + WORKER_EXIT_MARGIN_MS + 3000);
-      expect(worker.logs).toMatch(/flowline-worker: Still stopping \d+ ms after SIGTERM .*exiting now/);
+      if (code === 1) expect(worker.logs).toMatch(/flowline-worker: Still stopping \d+ ms after SIGTERM .*exiting now/);
+      else expect(code).toBeNull();
     } finally {
       await stack.redis.startServer();
       await eventually(
