@@ -40,12 +40,21 @@ describe('operations: OpenAPI document, metrics, queue dashboard, graceful shutd
           });
           expect({ route, declares401: responses.includes('401') }).toEqual({ route, declares401: true });
         }
+        expect({ route, declares500: responses.includes('500') }).toEqual({ route, declares500: true });
         const limited = (operation.responses?.['429'] as OpenAPIV3.ResponseObject | undefined)?.headers ?? {};
         if (responses.includes('429'))
-          expect({ route, headers: Object.keys(limited).sort() }).toEqual({
+          expect({ route, headers: Object.keys(limited) }).toEqual({
             route,
-            headers: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+            headers: expect.arrayContaining(['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']),
           });
+        for (const status of responses.filter((code) => /^[24]/.test(code))) {
+          const headers = Object.keys((operation.responses[status] as OpenAPIV3.ResponseObject).headers ?? {});
+          expect({ route, status, headers }).toEqual({
+            route,
+            status,
+            headers: expect.arrayContaining(['X-RateLimit-Limit', 'X-Request-Id']),
+          });
+        }
         for (const tag of operation.tags ?? []) tags.add(tag);
       }
     }
