@@ -1,4 +1,5 @@
 import { createServer, Server } from 'node:http';
+import { closeServer, listenOnLoopback } from './loopback-server';
 
 type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
 interface OtlpAttribute {
@@ -81,14 +82,12 @@ export class OtlpReceiver {
           .end(req.headers['content-type']?.includes('json') ? '{}' : '');
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
+    this.port = await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await closeServer(this.server);
   }
 
   private collect(payload: OtlpJsonExport): void {
