@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { withAdminClient } from '../support/database';
 import { eventually } from '../support/polling';
 import { HttpClient } from '../support/http-client';
-import { freePort } from '../support/processes';
+import { freeConsecutivePorts, freePort } from '../support/processes';
 import { TEST_QUEUE_BACKEND, uniqueSuffix } from '../support/test-env';
 
 const ROOT = join(__dirname, '..', '..');
@@ -85,7 +85,8 @@ describe('the README start command (scripts/up.mjs)', () => {
       ENV_FILE: envFile,
       DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
       PORT: String(port),
-      WORKER_HTTP_PORT: String(await freePort()),
+      // One port per region's worker (up.mjs counts up from it).
+      WORKER_HTTP_PORT: String(await freeConsecutivePorts(2)),
       REDIS_KEY_PREFIX: `fltest_up_${uniqueSuffix()}`,
     });
     try {
@@ -122,7 +123,8 @@ describe('the README start command (scripts/up.mjs)', () => {
       FLOWLINE_DATA_DIR: join(workdir, 'data'),
       FLOWLINE_EMBEDDED_PG_PORT: String(await freePort()),
       PORT: String(port),
-      WORKER_HTTP_PORT: String(await freePort()),
+      // One port per region's worker (up.mjs counts up from it).
+      WORKER_HTTP_PORT: String(await freeConsecutivePorts(2)),
       REDIS_KEY_PREFIX: `fltest_up_${uniqueSuffix()}`,
     });
     try {

@@ -17,6 +17,29 @@ export function freePort(): Promise<number> {
   });
 }
 
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    // All interfaces, as the worker's /health server listens.
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * `count` consecutive free ports, for a setting whose processes take base, base + 1, ... (up.mjs gives the
+ * workers WORKER_HTTP_PORT + their index): only the first one would be free for sure with freePort alone.
+ */
+export async function freeConsecutivePorts(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = await freePort();
+    const rest = await Promise.all(Array.from({ length: count - 1 }, (_, index) => bindable(base + 1 + index)));
+    if ((await bindable(base)) && rest.every(Boolean)) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
+
 /** A real Flowline process (the built api or worker), its output kept for assertions. */
 export class FlowlineProcess {
   private output = '';
