@@ -19,7 +19,7 @@ export class ConfigValidationError extends Error {
   }
 }
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** Region ids are short (eu-west-1); the api documents these bounds for every region field. */
 export const REGION_LIMITS = { maxLength: 64, maxCount: 100 } as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

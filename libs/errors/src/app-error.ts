@@ -37,15 +37,16 @@ export class NotFoundError extends AppError {
 /** How much of a validation error's field list an answer carries (the OpenAPI document states these bounds). */
 export const FIELD_ERRORS_BOUNDS = { fields: 200, field: 300, errorsPerField: 50, error: 1000 } as const;
 
-function cut(text: string, max: number): string {
+/** `text` at most `max` characters long: cut with an ellipsis as its last character when longer. */
+export function cutText(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 export class ValidationError extends AppError {
   constructor(message: string, fields: { field: string; errors: string[] }[] = []) {
     const bounded = fields.slice(0, FIELD_ERRORS_BOUNDS.fields).map((entry) => ({
-      field: cut(entry.field, FIELD_ERRORS_BOUNDS.field),
-      errors: entry.errors.slice(0, FIELD_ERRORS_BOUNDS.errorsPerField).map((error) => cut(error, FIELD_ERRORS_BOUNDS.error)),
+      field: cutText(entry.field, FIELD_ERRORS_BOUNDS.field),
+      errors: entry.errors.slice(0, FIELD_ERRORS_BOUNDS.errorsPerField).map((error) => cutText(error, FIELD_ERRORS_BOUNDS.error)),
     }));
     super(CommonErrorCode.ValidationFailed, message, { details: bounded.length > 0 ? { fields: bounded } : {} });
   }

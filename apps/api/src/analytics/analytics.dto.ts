@@ -1,9 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IntegerField, RESPONSE_TIMESTAMP } from '../common/dto/fields';
+import { INT32_MAX, IntegerField, RESPONSE_TIMESTAMP, responseCount } from '../common/dto/fields';
 import { DEFAULT_ANALYTICS_DAYS, MAX_ANALYTICS_DAYS } from './analytics-window';
 
-const INT32_MAX = 2_147_483_647;
-const count = (description?: string) => ({ type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX, description }) as const;
+const count = (description?: string) => responseCount({ description });
 const MILLISECONDS = { type: 'number', format: 'double', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, nullable: true } as const;
 
 export class AnalyticsQuery {
@@ -57,7 +56,7 @@ export class AnalyticsSummaryResponse {
     description: 'Days covered: the requested days capped at retentionDays',
   })
   days: number;
-  @ApiProperty({ ...count('Your effective retention (null = unlimited)'), nullable: true, example: 7 })
+  @ApiProperty(responseCount({ description: 'Your effective retention (null = unlimited)', nullable: true, example: 7 }))
   retentionDays: number | null;
   @ApiProperty({
     ...RESPONSE_TIMESTAMP,

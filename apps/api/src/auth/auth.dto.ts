@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail } from 'class-validator';
-import { TextField } from '../common/dto/fields';
+import { INT32_MAX, TextField } from '../common/dto/fields';
 import { UserResponse } from '../users/users.dto';
 
 const normalizeEmail = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -46,7 +46,7 @@ export class LoginResponse {
     type: 'integer',
     format: 'int32',
     minimum: 1,
-    maximum: 2_147_483_647,
+    maximum: INT32_MAX,
     description: 'Seconds until the token expires',
     example: 3600,
   })

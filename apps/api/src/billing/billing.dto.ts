@@ -2,15 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { BillingProviderName, DeactivatedWorkflow, SubscriptionStatus, Tier } from '@app/database';
 import { MAX_QUEUE_WEIGHT, type TierDefinition, type TierLimits } from '@app/tier-policy';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { RESPONSE_TIMESTAMP, RESPONSE_UUID } from '../common/dto/fields';
+import { INT32_MAX, RESPONSE_MILLISECONDS, RESPONSE_TIMESTAMP, RESPONSE_UUID, responseCount } from '../common/dto/fields';
 
 const TIERS = ['free', 'pro', 'enterprise'];
-const INT32_MAX = 2_147_483_647;
 /** A limit: null is unlimited. */
-const limit = (example: number, description?: string) =>
-  ({ type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX, nullable: true, example, description }) as const;
-const count = (description: string, example?: number) =>
-  ({ type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX, description, example }) as const;
+const limit = (example: number, description?: string) => responseCount({ nullable: true, example, description });
+const count = (description: string) => responseCount({ description });
 
 export class PlanLimitsView {
   @ApiProperty(limit(2, 'Queued + running executions; null = unlimited'))
@@ -72,9 +69,9 @@ export class UsageView {
   @ApiProperty(count('Runs accepted and not started yet: queued in a region queue, or waiting for one of your slots'))
   queued: number;
   @ApiProperty({
-    ...count('Milliseconds the oldest of those has waited; 0 when none', 0),
-    format: 'int64',
-    maximum: Number.MAX_SAFE_INTEGER,
+    ...RESPONSE_MILLISECONDS,
+    description: 'Milliseconds the oldest of those has waited; 0 when none',
+    example: 0,
   })
   oldestWaitMs: number;
 }

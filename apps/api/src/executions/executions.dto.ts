@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { MAX_STEPS } from '@app/engine';
 import type { ExecutionEntity, ExecutionStatus, ExecutionStepEntity } from '@app/database';
-import { QueryTimeField, RESPONSE_TIMESTAMP, RESPONSE_UUID } from '../common/dto/fields';
+import { cutText } from '@app/errors';
+import { QueryTimeField, RESPONSE_MILLISECONDS, RESPONSE_TIMESTAMP, RESPONSE_UUID } from '../common/dto/fields';
 import { PageOf, PaginationQuery } from '../common/dto/pagination.dto';
 import { QUEUE_VIEW } from '../runs/runs.dto';
 import { REGION_VIEW } from '../users/users.dto';
@@ -10,10 +11,10 @@ import { REGION_VIEW } from '../users/users.dto';
 /** Error texts are cut at this length in answers (a step's error can quote a long upstream message). */
 export const MAX_ERROR_TEXT = 4000;
 const ERROR_TEXT = { type: 'string', maxLength: MAX_ERROR_TEXT, nullable: true } as const;
-const DURATION_MS = { type: 'integer', format: 'int64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, nullable: true } as const;
+const DURATION_MS = { ...RESPONSE_MILLISECONDS, nullable: true } as const;
 
 function errorText(error: string | null): string | null {
-  return error === null || error.length <= MAX_ERROR_TEXT ? error : `${error.slice(0, MAX_ERROR_TEXT - 1)}…`;
+  return error === null ? null : cutText(error, MAX_ERROR_TEXT);
 }
 
 const STATUSES: ExecutionStatus[] = ['waiting', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];

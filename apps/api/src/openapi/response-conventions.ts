@@ -1,7 +1,7 @@
 import type { HeaderObject, OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
+import { INT32_MAX, RESPONSE_UUID } from '../common/dto/fields';
 import { RATE_WINDOW_MS } from '../tiers/request-budgets';
 
-const INT32_MAX = 2_147_483_647;
 /** The longest wait the server asks for: a daily limit resets at the next UTC midnight. */
 const MAX_RETRY_AFTER_SECONDS = 86_400;
 
@@ -53,11 +53,10 @@ function isResponseObject(response: unknown): response is ResponseObject {
 }
 
 /** Every path parameter of this API names a resource by its id: a UUID (ParseUUIDPipe, or 404 for a webhook's workflow). */
-const RESOURCE_ID = { type: 'string', format: 'uuid', maxLength: 36 } as const;
 
 function describePathParameters(operation: OperationObject): void {
   for (const parameter of operation.parameters ?? []) {
-    if ('in' in parameter && parameter.in === 'path') parameter.schema = { ...RESOURCE_ID };
+    if ('in' in parameter && parameter.in === 'path') parameter.schema = { ...RESPONSE_UUID };
   }
 }
 

@@ -1,10 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { RESPONSE_MILLISECONDS, responseCount } from '../common/dto/fields';
 import { QUEUE_VIEW } from '../runs/runs.dto';
 import { REGION_VIEW } from '../users/users.dto';
 
-const INT32_MAX = 2_147_483_647;
-const count = (description: string, example: number) =>
-  ({ type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX, description, example }) as const;
+const count = (description: string, example: number) => responseCount({ description, example });
 
 export class RegionResponse {
   @ApiProperty(REGION_VIEW)
@@ -20,10 +19,7 @@ export class RegionResponse {
   @ApiProperty(count('Jobs being executed now', 1))
   active: number;
   @ApiProperty({
-    type: 'integer',
-    format: 'int64',
-    minimum: 0,
-    maximum: Number.MAX_SAFE_INTEGER,
+    ...RESPONSE_MILLISECONDS,
     description: 'Milliseconds the oldest queued run of this region has waited to start; 0 when none waits',
     example: 0,
   })

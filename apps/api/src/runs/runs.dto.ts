@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { REGION_LIMITS, REGION_PATTERN } from '@app/config';
 import type { ExecutionEntity } from '@app/database';
 import { Allow, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { IntegerField, RESPONSE_UUID, TextField } from '../common/dto/fields';
@@ -7,8 +8,8 @@ import { REGION_FIELD, REGION_VIEW } from '../users/users.dto';
 /** A region's queue in a response: `<region>-default`. */
 export const QUEUE_VIEW = {
   type: 'string',
-  maxLength: 72,
-  pattern: '^[a-z]{2}(-[a-z]+)+-\\d+-default$',
+  maxLength: REGION_LIMITS.maxLength + '-default'.length,
+  pattern: `${REGION_PATTERN.source.slice(0, -1)}-default$`,
   example: 'eu-west-1-default',
 } as const;
 

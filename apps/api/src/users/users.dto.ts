@@ -1,11 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { REGION_LIMITS, REGION_PATTERN } from '@app/config';
 import type { CustomLimits, Tier, UserEntity, UserRole } from '@app/database';
 import { RESPONSE_EMAIL, RESPONSE_TIMESTAMP, RESPONSE_UUID, TextField } from '../common/dto/fields';
 
 /** A region id in a request: checked against REGIONS (400 UNKNOWN_REGION listing them), so only its length is a field rule. */
-export const REGION_FIELD = { maxLength: 64, example: 'eu-west-1', description: 'One of the regions of GET /regions' } as const;
+export const REGION_FIELD = {
+  maxLength: REGION_LIMITS.maxLength,
+  example: 'eu-west-1',
+  description: 'One of the regions of GET /regions',
+} as const;
 /** A region id in a response: one of REGIONS, which config validates against this pattern. */
-export const REGION_VIEW = { type: 'string', maxLength: 64, pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$', example: 'eu-west-1' } as const;
+export const REGION_VIEW = {
+  type: 'string',
+  maxLength: REGION_LIMITS.maxLength,
+  pattern: REGION_PATTERN.source,
+  example: 'eu-west-1',
+} as const;
 
 /** A limit as stored: null is unlimited. */
 const LIMIT_VIEW = { type: 'integer', format: 'int32', minimum: 0, maximum: 100_000_000, nullable: true } as const;

@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { TextField } from '../common/dto/fields';
 
 export class ManualTrigger {
   @ApiProperty({ enum: ['manual'], description: 'Runs start from POST /run or POST /run/async only' })
@@ -19,15 +20,10 @@ export class ScheduleTrigger {
   @IsIn(['schedule'])
   type: 'schedule';
 
-  @ApiProperty({ example: '*/5 * * * *', maxLength: 120, description: 'Cron with 5 fields, or 6 with a leading seconds field' })
-  @IsString()
-  @MaxLength(120)
+  @TextField({ maxLength: 120, example: '*/5 * * * *', description: 'Cron with 5 fields, or 6 with a leading seconds field' })
   cron: string;
 
-  @ApiPropertyOptional({ example: 'Europe/Paris', maxLength: 64, description: 'IANA time zone of the cron; default UTC' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @TextField({ optional: true, maxLength: 64, example: 'Europe/Paris', description: 'IANA time zone of the cron; default UTC' })
   timezone?: string;
 }
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { REGION_LIMITS } from '@app/config';
 import { FIELD_ERRORS_BOUNDS } from '@app/errors';
 import { MAX_ERROR_MESSAGE } from '../errors/error-body';
 import { HTTP_STATUS_OF } from '../errors/error-status.table';
@@ -45,8 +46,8 @@ export class ErrorResponse {
 
   @ApiPropertyOptional({
     type: 'array',
-    items: { type: 'string', maxLength: 64 },
-    maxItems: 100,
+    items: { type: 'string', maxLength: REGION_LIMITS.maxLength },
+    maxItems: REGION_LIMITS.maxCount,
     description: 'UNKNOWN_REGION: the regions a run may use',
   })
   validRegions?: string[];

@@ -21,7 +21,7 @@ interface Presence {
   nullable?: boolean;
 }
 
-const INT32_MAX = 2_147_483_647;
+export const INT32_MAX = 2_147_483_647;
 
 /** int32 when the bounds fit, int64 otherwise (OpenAPI's two integer formats). */
 export function integerFormat(minimum: number, maximum: number): 'int32' | 'int64' {
@@ -76,6 +76,12 @@ export function TextField(
 }
 
 /** Response fields: the shapes the server writes, documented with their bounds. */
+/** A count or limit in an answer: a non-negative int32 (nullable where null means unlimited). */
+export function responseCount(options: { description?: string; example?: number; nullable?: boolean } = {}) {
+  return { type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX, ...options } as const;
+}
+/** Milliseconds in an answer: int64, up to what a JavaScript number holds exactly. */
+export const RESPONSE_MILLISECONDS = { type: 'integer', format: 'int64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 export const RESPONSE_UUID = { type: 'string', format: 'uuid', maxLength: 36 } as const;
 /** `Date.toISOString()`: 24 characters, 27 for years beyond 9999. */
 export const RESPONSE_TIMESTAMP = { type: 'string', format: 'date-time', maxLength: 27 } as const;

@@ -1,6 +1,6 @@
 import { Type as ClassType } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IntegerField } from './fields';
+import { IntegerField, responseCount } from './fields';
 
 /** Keeps the row offset a number PostgreSQL takes (1e308 is an integer to the validator). */
 export const MAX_PAGE = 1_000_000;
@@ -30,7 +30,7 @@ export function PageOf<T>(item: ClassType<T>): ClassType<Page<T>> {
   class PageResponse implements Page<T> {
     @ApiProperty({ type: [item], maxItems: MAX_PAGE_SIZE })
     items: T[];
-    @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 2_147_483_647, example: 42 })
+    @ApiProperty(responseCount({ example: 42 }))
     total: number;
     @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: MAX_PAGE, example: 1 })
     page: number;

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { ErrorCode } from '@app/errors';
+import { cutText, type ErrorCode } from '@app/errors';
 import { HTTP_STATUS_OF } from './error-status.table';
 
 /** The contract's error body (DESIGN.md "Errors"); `extra` holds a code's details (limit, current, fields...). */
@@ -15,8 +15,7 @@ export interface ErrorBody {
 export const MAX_ERROR_MESSAGE = 4000;
 
 export function errorBody(status: number, code: ErrorCode | 'ERROR', message: string, extra: Record<string, unknown> = {}): ErrorBody {
-  const bounded = message.length <= MAX_ERROR_MESSAGE ? message : `${message.slice(0, MAX_ERROR_MESSAGE - 1)}…`;
-  return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: bounded, code, ...extra };
+  return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: cutText(message, MAX_ERROR_MESSAGE), code, ...extra };
 }
 
 /** The body of a contract error code, at the status the contract gives it. */
