@@ -14,6 +14,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
+import { localSocketUrl } from '../scripts/local-postgres-socket.mjs';
 import { runBaseline } from './lib/baseline.mjs';
 import { cleanupOnExit } from './lib/cleanup.mjs';
 import { acceptPhase, analyticsPhase, apiClient, rejectPhase } from './lib/phases.mjs';
@@ -22,6 +23,7 @@ import { buildRows, conditionsLine, markdownTable, updateReadme, writeJson } fro
 import { connect, createDatabase, deleteRedisKeys } from './lib/stores.mjs';
 
 const int = (name, fallback) => (process.env[name] ? Number.parseInt(process.env[name], 10) : fallback);
+const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const PHASES = ['baseline', 'accept', 'reject', 'analytics'];
 // The phases that run again with the queues in PostgreSQL; the others do not depend on where the queues are.
 const POSTGRES_MODE_PHASES = ['baseline', 'accept', 'reject'];
@@ -29,7 +31,8 @@ const QUEUE_BACKENDS = ['redis', 'postgres'];
 const listed = (name, fallback) => (process.env[name] ?? fallback.join(',')).split(',').map((item) => item.trim());
 const queueBackends = listed('BENCH_QUEUE_BACKENDS', QUEUE_BACKENDS);
 const settings = {
-  postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  // As `npm run up` connects when it picks the server: through the local server's Unix socket when it has one.
+  postgresUrl: process.env.BENCH_POSTGRES_URL ?? (await localSocketUrl(LOCAL_POSTGRES_URL)) ?? LOCAL_POSTGRES_URL,
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   seconds: int('BENCH_SECONDS', 15),
   warmupSeconds: int('BENCH_WARMUP_SECONDS', 3),
@@ -110,6 +113,8 @@ function versionOf(command, args) {
 async function machineInfo() {
   const admin = await connect(settings.postgresUrl);
   const postgres = (await admin.one('SHOW server_version')).server_version.split(' ')[0];
+  // NULL exactly when the connection is not over TCP.
+  const postgresTransport = (await admin.one('SELECT inet_server_addr() IS NULL AS socket')).socket ? 'Unix socket' : 'TCP';
   await admin.end();
   let redis = null;
   if (settings.queueBackends.includes('redis')) {
@@ -123,6 +128,7 @@ async function machineInfo() {
     cpuModel: cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU',
     node: process.versions.node,
     postgres,
+    postgresTransport,
     redis,
     loadAverageBefore: loadavg().map((value) => Math.round(value * 100) / 100),
     git: versionOf('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import Redis from 'ioredis';
 import pg from 'pg';
+import { localSocketUrl } from './local-postgres-socket.mjs';
 import { NODE_FLAGS } from './node-flags.mjs';
 
 // FLOWLINE_DEFAULT_DATABASE_URL is undocumented: tests use it to exercise the embedded fallback.
@@ -165,6 +166,16 @@ async function postgresAnswers(url) {
   return answered;
 }
 
+/** A server up.mjs picked itself, through its Unix socket when it has one (a DATABASE_URL that is set is used as written). */
+async function throughLocalSocket(url) {
+  const socketUrl = await localSocketUrl(url);
+  if (socketUrl === null) return url;
+  log(
+    `connecting to PostgreSQL through its Unix socket in ${new URL(socketUrl).searchParams.get('host')} (less CPU per statement than TCP)`,
+  );
+  return socketUrl;
+}
+
 async function ensureDatabase(url) {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
   if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`the database name in DATABASE_URL must match [A-Za-z0-9_]+, got "${name}"`);
@@ -302,6 +313,7 @@ async function main() {
     databaseUrl = EMBEDDED_DATABASE_URL;
   }
   await ensureDatabase(databaseUrl);
+  if (!settings.DATABASE_URL) databaseUrl = await throughLocalSocket(databaseUrl);
 
   // Children get the whole merged environment explicitly, so they never re-read the env file.
   const env = { ...settings, ...queues.env, ENV_FILE: 'none', DATABASE_URL: databaseUrl };

@@ -265,7 +265,7 @@ export function conditionsLine(results) {
   const { machine } = results;
   return (
     `Measured ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ` +
-    `PostgreSQL ${machine.postgres}${machine.redis ? `, Redis ${machine.redis}` : ''}; load average before the run ${machine.loadAverageBefore.join(' / ')} ` +
+    `PostgreSQL ${machine.postgres}${machine.postgresTransport ? ` (through ${machine.postgresTransport})` : ''}${machine.redis ? `, Redis ${machine.redis}` : ''}; load average before the run ${machine.loadAverageBefore.join(' / ')} ` +
     `(1/5/15 min; ${machine.loadAverageBefore[0] > machine.cpus * 0.5 ? 'other processes were running' : 'quiet machine'}).` +
     (results.postgres
       ? ' Rows "queues in PostgreSQL": single-machine mode (QUEUE_BACKEND=postgres, no Redis), its own api and worker' +

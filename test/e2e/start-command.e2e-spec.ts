@@ -130,6 +130,8 @@ describe('the README start command (scripts/up.mjs)', () => {
     try {
       await up.waitFor(/Flowline is up/, 120000);
       expect(up.output).toMatch(/starting an embedded one on port/);
+      // The server it started is on this machine: the api and workers talk to it through its Unix socket.
+      expect(up.output).toMatch(/connecting to PostgreSQL through its Unix socket in \//);
       expect(statSync(join(workdir, 'data', 'postgres', 'PG_VERSION')).isFile()).toBe(true);
       await exerciseAsNewUser(port);
     } finally {

@@ -44,6 +44,11 @@ export class OwnPostgres {
     return server;
   }
 
+  /** Where the server keeps its Unix socket (its own temporary folder). */
+  get socketDirectory(): string {
+    return this.dir;
+  }
+
   url(database = 'postgres'): string {
     return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
   }
