@@ -8,15 +8,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { localSocketUrl } from '../scripts/local-postgres-socket.mjs';
 import { cleanupOnExit } from './lib/cleanup.mjs';
 import { processCpuMs } from './lib/cpu-meter.mjs';
 import { ROOT, round, spawnNode } from './lib/processes.mjs';
 import { connect, createDatabase } from './lib/stores.mjs';
 import { ADMIT_BATCH, CLAIM_BATCH, FINISH_BATCH, READS } from './lib/write-amplification-statements.mjs';
 
+const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const int = (name, fallback) => (process.env[name] ? Number.parseInt(process.env[name], 10) : fallback);
 const settings = {
-  postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  // As npm run bench connects: through the local server's Unix socket when it has one.
+  postgresUrl: process.env.BENCH_POSTGRES_URL ?? (await localSocketUrl(LOCAL_POSTGRES_URL)) ?? LOCAL_POSTGRES_URL,
   runs: int('BENCH_WRITES_RUNS', 10000),
   batch: int('BENCH_WRITES_BATCH', 20),
   rounds: int('BENCH_WRITES_ROUNDS', 3),

@@ -34,10 +34,12 @@ export async function localSocketUrl(url, { timeoutMs = 2000 } = {}) {
   }
   if (!LOOPBACK.has(parsed.hostname) || parsed.searchParams.has('host')) return null;
   try {
-    const { directories, port } = await withClient(url, timeoutMs, async (client) => ({
-      directories: (await client.query('SHOW unix_socket_directories')).rows[0].unix_socket_directories,
-      port: (await client.query('SHOW port')).rows[0].port,
-    }));
+    const { directories, port } = await withClient(
+      url,
+      timeoutMs,
+      async (client) =>
+        (await client.query(`SELECT current_setting('unix_socket_directories') AS directories, current_setting('port') AS port`)).rows[0],
+    );
     for (const directory of directories.split(',').map((entry) => entry.trim())) {
       // '@…' is Linux's abstract namespace, which has no file to find; '' means no socket at all.
       if (!directory.startsWith('/') || !existsSync(join(directory, `.s.PGSQL.${port}`))) continue;

@@ -4,6 +4,7 @@ import { sql } from '../support/database';
 import { HttpClient } from '../support/http-client';
 import { startStack, TestStack } from '../support/test-api';
 import { registerUser, TestUser } from '../support/users';
+import { createWorkflowId } from '../support/workflows';
 
 const QUICK = [{ id: 'quick', type: 'transform', params: { expression: '1 + 1' } }];
 
@@ -17,11 +18,7 @@ describe('analytics inside the retention window (real api, PostgreSQL)', () => {
   let stack: TestStack;
   let http: HttpClient;
 
-  const workflow = async (owner: TestUser) => {
-    const response = await http.post('/workflows', { name: 'wf', steps: QUICK }, { token: owner.token });
-    if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
-    return response.body.id as string;
-  };
+  const workflow = (owner: TestUser) => createWorkflowId(http, owner, { steps: QUICK });
   const listIds = async (owner: TestUser, query = '') =>
     ((await http.get(`/executions?limit=100${query}`, { token: owner.token })).body.items as { id: string }[])
       .map((item) => item.id)

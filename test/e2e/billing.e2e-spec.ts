@@ -5,6 +5,7 @@ import { HttpClient } from '../support/http-client';
 import { eventually } from '../support/polling';
 import { startStack, TestStack } from '../support/test-api';
 import { loginAs, registerUser, TestUser } from '../support/users';
+import { createWorkflowId } from '../support/workflows';
 
 const DELAY = (ms: number) => [{ id: 'wait', type: 'delay', params: { ms } }];
 const QUICK = [{ id: 'quick', type: 'transform', params: { expression: '1 + 1' } }];
@@ -13,11 +14,7 @@ describe('billing with the mock provider', () => {
   let stack: TestStack;
   let http: HttpClient;
 
-  const createWorkflow = async (owner: TestUser, name: string, steps: unknown[] = QUICK) => {
-    const response = await http.post('/workflows', { name, steps }, { token: owner.token });
-    if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
-    return response.body.id as string;
-  };
+  const createWorkflow = (owner: TestUser, name: string, steps: unknown[] = QUICK) => createWorkflowId(http, owner, { name, steps });
   const run = (owner: TestUser, workflowId: string) => http.post('/run/async', { workflowId }, { token: owner.token });
   const tiersOf = async (userId: string) =>
     (

@@ -4,6 +4,7 @@ import { HttpClient } from '../support/http-client';
 import { TargetServer } from '../support/target-server';
 import { startStack, TestStack } from '../support/test-api';
 import { registerUser, TestUser } from '../support/users';
+import { createWorkflowId } from '../support/workflows';
 
 interface CredentialRow {
   id: string;
@@ -38,11 +39,7 @@ describe('credentials: encrypted at rest, injected by the worker, never shown (r
     type: 'http',
     params: { method: 'GET', url: target.url(path), credentialId },
   });
-  const createWorkflow = async (owner: TestUser, steps: unknown[]) => {
-    const response = await http.post('/workflows', { name: 'uses a credential', steps }, { token: owner.token });
-    if (response.status !== 201) throw new Error(`workflow create failed: ${response.status} ${response.text}`);
-    return response.body.id as string;
-  };
+  const createWorkflow = (owner: TestUser, steps: unknown[]) => createWorkflowId(http, owner, { name: 'uses a credential', steps });
   const run = async (owner: TestUser, workflowId: string) => {
     const response = await http.post('/run', { workflowId, waitMs: 20000 }, { token: owner.token });
     expect(response.status).toBe(200);

@@ -8,6 +8,7 @@ import { queueView } from '../support/queue-view';
 import { TEST_REDIS_URL } from '../support/test-env';
 import { startStack, TestStack } from '../support/test-api';
 import { registerUser, TestUser } from '../support/users';
+import { createWorkflowId } from '../support/workflows';
 
 /**
  * Fair share in a region queue (README "Fair share between tenants"): backlogs are accepted into eu-west-1 while
@@ -43,9 +44,7 @@ describe('fair share between tenants in a region queue', () => {
   const tenant = async (prefix: string, change: Record<string, unknown>) => {
     const user = await registerUser(http, prefix);
     await adminPatchUser(http, user.id, change);
-    const response = await http.post('/workflows', { name: 'fair', steps: QUICK, region: REGION }, { token: user.token });
-    if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
-    return { ...user, workflowId: response.body.id as string };
+    return { ...user, workflowId: await createWorkflowId(http, user, { name: 'fair', steps: QUICK, region: REGION }) };
   };
 
   /** Accepts `count` runs, `parallel` requests at a time; returns their execution ids. */

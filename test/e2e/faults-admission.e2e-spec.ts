@@ -6,6 +6,7 @@ import { TestApi } from '../support/test-api';
 import { REFUSAL_TTL_MS } from '../../libs/admission/src/recent-refusals';
 import { sleep } from '../support/polling';
 import { registerUser, TestUser } from '../support/users';
+import { createWorkflowId } from '../support/workflows';
 
 const QUICK = [{ id: 'quick', type: 'transform', params: { expression: '1 + 1' } }];
 
@@ -22,11 +23,7 @@ describe('faults: admission under load, 200 parallel runs across two api process
       ])
     )[0].n;
   // No worker serves eu-west-1 in this stack: accepted runs hold their slots for the whole burst, however slow the machine.
-  const parkedWorkflow = async (owner: TestUser) => {
-    const response = await http.post('/workflows', { name: 'burst', steps: QUICK, region: 'eu-west-1' }, { token: owner.token });
-    if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
-    return response.body.id as string;
-  };
+  const parkedWorkflow = (owner: TestUser) => createWorkflowId(http, owner, { name: 'burst', steps: QUICK, region: 'eu-west-1' });
   // Each burst starts from the database: a limit refusal answers for REFUSAL_TTL_MS in the api that decided it
   // (a false 429 may come from a snapshot that young, never a false 202), and the previous round just freed its slots.
   const burst = async (owner: TestUser, workflowId: string, size = 200) => {

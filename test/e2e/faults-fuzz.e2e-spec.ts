@@ -5,6 +5,7 @@ import { FuzzOperation, FuzzPools, FuzzRequest, FuzzResponse, operationsOf, requ
 import { HttpClient } from '../support/http-client';
 import { OwnServicesStack, startOwnServicesStack } from '../support/own-services';
 import { registerUser, TestUser } from '../support/users';
+import { createWorkflow } from '../support/workflows';
 
 /** Requests per operation; the whole fuzz stays around a minute or two on the shared 2-core machine. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
@@ -40,11 +41,7 @@ describe('faults: hostile input on every operation of /docs-json (fast-check)', 
   let victim: TestUser;
   let victimIds: Record<string, string>;
 
-  const create = async (owner: TestUser, body: Record<string, unknown>) => {
-    const response = await http.post('/workflows', { name: 'wf', steps: QUICK, ...body }, { token: owner.token });
-    if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
-    return response.body;
-  };
+  const create = (owner: TestUser, body: Record<string, unknown>) => createWorkflow(http, owner, { steps: QUICK, ...body });
   const resources = async (owner: TestUser) => {
     const workflow = await create(owner, {});
     const hook = await create(owner, { trigger: { type: 'webhook' } });

@@ -6,6 +6,7 @@ import { OwnServicesStack, startOwnServicesStack } from '../support/own-services
 import { eventually } from '../support/polling';
 import { WORKER_EXIT_MARGIN_MS } from '../../apps/worker/src/exit-watchdog';
 import { registerUser, TestUser } from '../support/users';
+import { createWorkflowId } from '../support/workflows';
 
 const QUICK = [{ id: 'quick', type: 'transform', params: { expression: '"done " & $string(input.n)' } }];
 const FINAL = ['succeeded', 'failed', 'cancelled'];
@@ -17,11 +18,7 @@ describe('faults: Redis stopped, killed and emptied (own Redis with appendonly y
   const status = async (id: string) =>
     (await sql<{ status: string }>(stack.database.url, 'SELECT status FROM executions WHERE id = $1', [id]))[0]?.status;
   const statuses = (ids: string[]) => Promise.all(ids.map(status));
-  const createWorkflow = async (owner: TestUser, body: Record<string, unknown>) => {
-    const response = await http.post('/workflows', { name: 'wf', steps: QUICK, ...body }, { token: owner.token });
-    if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
-    return response.body.id as string;
-  };
+  const createWorkflow = (owner: TestUser, body: Record<string, unknown>) => createWorkflowId(http, owner, { steps: QUICK, ...body });
   const accept = async (owner: TestUser, workflowId: string, n = 0) => {
     const response = await http.post('/run/async', { workflowId, input: { n } }, { token: owner.token });
     if (response.status !== 202) throw new Error(`run failed: ${response.status} ${response.text}`);

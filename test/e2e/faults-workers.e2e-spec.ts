@@ -6,6 +6,7 @@ import { eventually } from '../support/polling';
 import { FlowlineProcess } from '../support/processes';
 import { TargetServer } from '../support/target-server';
 import { registerUser, TestUser } from '../support/users';
+import { createWorkflowId } from '../support/workflows';
 
 interface ExecutionRow {
   status: string;
@@ -44,11 +45,7 @@ describe('faults: workers killed, stopped and handed the same job twice (own Pos
         [ownerId],
       )
     )[0].n;
-  const createWorkflow = async (owner: TestUser, body: Record<string, unknown>) => {
-    const response = await http.post('/workflows', { name: 'wf', ...body }, { token: owner.token });
-    if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
-    return response.body.id as string;
-  };
+  const createWorkflow = (owner: TestUser, body: Record<string, unknown>) => createWorkflowId(http, owner, body);
   const runAsync = async (owner: TestUser, workflowId: string) => {
     const response = await http.post('/run/async', { workflowId }, { token: owner.token });
     if (response.status !== 202) throw new Error(`run failed: ${response.status} ${response.text}`);

@@ -8,6 +8,7 @@ import { OwnRedisCluster } from '../support/own-redis-cluster';
 import { eventually, sleep } from '../support/polling';
 import { startStack, TestApi, TestStack } from '../support/test-api';
 import { loginAs, registerUser, TestUser } from '../support/users';
+import { createWorkflowId } from '../support/workflows';
 
 /** Fixed, not per run: the cluster is the file's own, and the queues' hash slots are then known in advance. */
 const KEY_PREFIX = 'flowline';
@@ -21,11 +22,8 @@ describe('REDIS_CLUSTER=true: two api processes and workers on Redis Clusters (m
   let http: HttpClient;
   const views: Queue[] = [];
 
-  const workflow = async (owner: TestUser, steps: unknown[], extra: Record<string, unknown> = {}) => {
-    const response = await http.post('/workflows', { name: 'wf', steps, ...extra }, { token: owner.token });
-    if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
-    return response.body.id as string;
-  };
+  const workflow = (owner: TestUser, steps: unknown[], extra: Record<string, unknown> = {}) =>
+    createWorkflowId(http, owner, { steps, ...extra });
   const execution = async (id: string) =>
     (
       await sql<{ status: string; deliveries: number; output: unknown }>(

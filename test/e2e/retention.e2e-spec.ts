@@ -10,14 +10,13 @@ import { runCli, spawnFlowline } from '../support/processes';
 import { startStack, TestStack } from '../support/test-api';
 import { TEST_REDIS_URL } from '../support/test-env';
 import { registerUser, TestUser } from '../support/users';
+import { createWorkflowId } from '../support/workflows';
 
 const QUICK = [{ id: 'quick', type: 'transform', params: { expression: '1 + 1' } }];
 const AGES = [3, 10, 40, 400];
 
-async function workflowOf(http: HttpClient, owner: TestUser): Promise<string> {
-  const response = await http.post('/workflows', { name: 'wf', steps: QUICK }, { token: owner.token });
-  if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
-  return response.body.id as string;
+function workflowOf(http: HttpClient, owner: TestUser): Promise<string> {
+  return createWorkflowId(http, owner, { steps: QUICK });
 }
 
 async function userWithTier(

@@ -5,6 +5,7 @@ import { eventually, sleep } from '../support/polling';
 import { startStack, TestApi, TestStack } from '../support/test-api';
 import { REFUSAL_TTL_MS } from '../../libs/admission/src/recent-refusals';
 import { registerUser, TestUser } from '../support/users';
+import { createWorkflowId } from '../support/workflows';
 
 const DELAY = (ms: number) => [{ id: 'wait', type: 'delay', params: { ms } }];
 const QUICK = [{ id: 'quick', type: 'transform', params: { expression: '1 + 1' } }];
@@ -14,11 +15,8 @@ describe('tier limits, enforced atomically on every path', () => {
   let second: TestApi;
   let http: HttpClient;
 
-  const workflow = async (owner: TestUser, steps: unknown[], extra: Record<string, unknown> = {}) => {
-    const response = await http.post('/workflows', { name: 'wf', steps, ...extra }, { token: owner.token });
-    if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
-    return response.body.id as string;
-  };
+  const workflow = (owner: TestUser, steps: unknown[], extra: Record<string, unknown> = {}) =>
+    createWorkflowId(http, owner, { steps, ...extra });
   const activeCount = async (ownerId: string) =>
     (
       await sql<{ n: number }>(

@@ -4,6 +4,7 @@ import { eventually, sleep } from '../support/polling';
 import { TargetServer } from '../support/target-server';
 import { startStack, TestStack } from '../support/test-api';
 import { registerUser, TestUser } from '../support/users';
+import { createWorkflow } from '../support/workflows';
 
 describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)', () => {
   let stack: TestStack;
@@ -12,11 +13,6 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   let user: TestUser;
   let flakyCalls = 0;
 
-  const createWorkflow = async (owner: TestUser, body: Record<string, unknown>) => {
-    const response = await http.post('/workflows', { name: 'wf', ...body }, { token: owner.token });
-    if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
-    return response.body;
-  };
   const execution = (owner: TestUser, id: string) => http.get(`/executions/${id}`, { token: owner.token }).then((r) => r.body);
   const finished = (owner: TestUser, id: string, timeoutMs = 15000) =>
     eventually(
@@ -58,7 +54,7 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   });
 
   it('runs http → transform → condition → transform and answers POST /run with the output and four step records', async () => {
-    const workflow = await createWorkflow(user, {
+    const workflow = await createWorkflow(http, user, {
       steps: [
         { id: 'fetch', type: 'http', params: { method: 'GET', url: target.url('/orders'), query: { customer: '{{ input.customer }}' } } },
         { id: 'total', type: 'transform', params: { expression: '$sum(steps.fetch.output.body.orders.total)' } },
@@ -104,7 +100,7 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   });
 
   it('a false condition stops the run as succeeded and skips later steps', async () => {
-    const workflow = await createWorkflow(user, {
+    const workflow = await createWorkflow(http, user, {
       steps: [
         { id: 'check', type: 'condition', params: { expression: 'input.go = true' } },
         { id: 'never', type: 'http', params: { method: 'GET', url: target.url('/never') } },
@@ -117,7 +113,7 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   });
 
   it('retries a 503 and succeeds on the third attempt; a 404 fails at once', async () => {
-    const flaky = await createWorkflow(user, {
+    const flaky = await createWorkflow(http, user, {
       steps: [{ id: 'call', type: 'http', params: { method: 'GET', url: target.url('/flaky') }, retry: { attempts: 3, backoffMs: 50 } }],
     });
     const ok = await http.post('/run', { workflowId: flaky.id }, { token: user.token });
@@ -125,7 +121,7 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
     expect(ok.body.steps[0]).toMatchObject({ id: 'call', status: 'succeeded', attempts: 3 });
     expect(target.hitsOf('/flaky')).toBe(3);
 
-    const missing = await createWorkflow(user, {
+    const missing = await createWorkflow(http, user, {
       steps: [{ id: 'call', type: 'http', params: { method: 'GET', url: target.url('/missing') }, retry: { attempts: 3, backoffMs: 50 } }],
     });
     const failed = await http.post('/run', { workflowId: missing.id }, { token: user.token });
@@ -135,7 +131,7 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   });
 
   it('a step with timeoutMs 200 against a slow target fails within a second', async () => {
-    const workflow = await createWorkflow(user, {
+    const workflow = await createWorkflow(http, user, {
       steps: [{ id: 'slow', type: 'http', params: { method: 'GET', url: target.url('/slow') }, timeoutMs: 200 }],
     });
     const run = await http.post('/run', { workflowId: workflow.id }, { token: user.token });
@@ -145,7 +141,7 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   });
 
   it('cancels a queued run (no worker in its region) and a running one; later steps never run', async () => {
-    const queuedWorkflow = await createWorkflow(user, {
+    const queuedWorkflow = await createWorkflow(http, user, {
       region: 'eu-west-1',
       steps: [{ id: 'later', type: 'http', params: { method: 'GET', url: target.url('/queued-never') } }],
     });
@@ -155,7 +151,7 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
     expect(cancelledQueued.status).toBe(200);
     expect(cancelledQueued.body.status).toBe('cancelled');
 
-    const running = await createWorkflow(user, {
+    const running = await createWorkflow(http, user, {
       steps: [
         { id: 'wait', type: 'delay', params: { ms: 5000 } },
         { id: 'after', type: 'http', params: { method: 'GET', url: target.url('/after-cancel') } },
@@ -185,7 +181,7 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   });
 
   it('a webhook run gets the posted body as input; a wrong token gets 404 and creates nothing', async () => {
-    const workflow = await createWorkflow(user, {
+    const workflow = await createWorkflow(http, user, {
       trigger: { type: 'webhook' },
       steps: [{ id: 'echo', type: 'transform', params: { expression: 'input.order' } }],
     });
@@ -216,7 +212,7 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
 
   it('a */2 * * * * * schedule produces runs with trigger schedule; deleting the workflow stops them', async () => {
     const owner = await registerUser(http, 'scheduler');
-    const workflow = await createWorkflow(owner, {
+    const workflow = await createWorkflow(http, owner, {
       trigger: { type: 'schedule', cron: '*/2 * * * * *' },
       steps: [{ id: 'tick', type: 'transform', params: { expression: '"tick"' } }],
     });
@@ -296,7 +292,7 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
     expect(await refusedFields('manual')).toEqual(['trigger']);
 
     const yearly = { type: 'schedule', cron: '0 0 1 1 *', timezone: 'Europe/Paris' };
-    const workflow = await createWorkflow(user, { steps, trigger: yearly });
+    const workflow = await createWorkflow(http, user, { steps, trigger: yearly });
     expect(workflow.trigger).toEqual(yearly);
     expect(await refusedFields({ type: 'manual', timezone: 'UTC' }, `/workflows/${workflow.id}`, 'patch')).toEqual(['trigger.timezone']);
     const manual = await http.patch(`/workflows/${workflow.id}`, { trigger: { type: 'manual' } }, { token: user.token });
@@ -323,7 +319,10 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
   });
 
   it('an inactive workflow answers 409 WORKFLOW_INACTIVE and creates nothing', async () => {
-    const workflow = await createWorkflow(user, { active: false, steps: [{ id: 'a', type: 'transform', params: { expression: '1' } }] });
+    const workflow = await createWorkflow(http, user, {
+      active: false,
+      steps: [{ id: 'a', type: 'transform', params: { expression: '1' } }],
+    });
     const run = await http.post('/run/async', { workflowId: workflow.id }, { token: user.token });
     expect(run.status).toBe(409);
     expect(run.body.code).toBe('WORKFLOW_INACTIVE');
@@ -332,7 +331,7 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
 
   it("user B gets 404 on A's workflow, runs, executions and cancel", async () => {
     const other = await registerUser(http, 'intruder');
-    const workflow = await createWorkflow(user, { steps: [{ id: 'wait', type: 'delay', params: { ms: 1000 } }] });
+    const workflow = await createWorkflow(http, user, { steps: [{ id: 'wait', type: 'delay', params: { ms: 1000 } }] });
     const run = await http.post('/run/async', { workflowId: workflow.id }, { token: user.token });
     const asB = { token: other.token };
     expect((await http.get(`/workflows/${workflow.id}`, asB)).status).toBe(404);
@@ -350,7 +349,7 @@ describe('workflows, runs and the worker (real api, worker, PostgreSQL, Redis)',
 
   it('a worker killed with SIGKILL during a delay: another worker finishes the run, exactly once', async () => {
     const owner = await registerUser(http, 'crash');
-    const workflow = await createWorkflow(owner, {
+    const workflow = await createWorkflow(http, owner, {
       region: 'eu-west-1',
       steps: [
         { id: 'first', type: 'transform', params: { expression: '"before"' } },

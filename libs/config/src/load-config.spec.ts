@@ -1,17 +1,5 @@
-import { ConfigValidationError, parseConfig, regionRedisSetting } from './load-config';
-
-const KEY = Buffer.alloc(32, 7).toString('base64');
-const valid = { JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEYS: `v1:${KEY}` };
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { configProblems as problems, TEST_KEY as KEY, VALID_ENV as valid } from './config-spec-support';
+import { parseConfig, regionRedisSetting } from './load-config';
 
 describe('parseConfig', () => {
   it('gives the documented defaults', () => {
